@@ -1,0 +1,60 @@
+// waferblas/blas/spmm.hpp — sparse matrix times dense matrix: C = alpha op(A) B + beta C.
+//
+//   std::vector<double> b(A.cols() * 8), c(A.rows() * 8);
+//   waferblas::spmm(1.0, A, waferblas::matrix_view<const double>(b.data(), A.cols(), 8), 0.0,
+//                   waferblas::matrix_view<double>(c.data(), A.rows(), 8));
+//
+// B and C may be row- or column-major with any leading dimension. Each nonzero a_ik is one task
+// `C[i,:] += a_ik * B[k,:]`. Throws dimension_error on mismatched shapes, invalid_argument_error
+// if B and C overlap.
+#pragma once
+
+#include <type_traits>
+
+#include "../backend/sequential.hpp"
+#include "../core/checks.hpp"
+#include "../core/matrix_view.hpp"
+#include "../core/operation.hpp"
+#include "../dataflow/execute.hpp"
+#include "../dataflow/row_partition.hpp"
+#include "../kernels/scatter.hpp"
+#include "sparse_operand.hpp"
+
+namespace waferblas {
+
+template <backend::executor Backend, compressed_sparse_matrix M>
+void spmm(const Backend& backend, op o, std::type_identity_t<typename M::value_type> alpha, const M& A,
+          matrix_view<const typename M::value_type> B, std::type_identity_t<typename M::value_type> beta,
+          matrix_view<typename M::value_type> C) {
+    using T = typename M::value_type;
+    using I = typename M::index_type;
+    detail::check_spmm("spmm", detail::op_rows(A, o), detail::op_cols(A, o), B, C);
+    const auto& s = A.storage();
+    if (detail::gathers<M>(o)) {
+        if (o == op::conj_transpose && is_complex_v<T>) {
+            kernels::conj_gather_spmm<T, I>(s.ptr, s.idx, s.val, alpha, kernels::strided(B), beta, kernels::strided(C));
+            return;
+        }
+        const auto part = partition_rows_by_nnz<I>(s.ptr, backend.concurrency());
+        detail::execute_spmm(backend, kernels::row_blocks_view<T, I>{s.ptr, s.idx, s.val, &part}, alpha, B, beta, C);
+    } else if (o == op::conj_transpose) {
+        kernels::scatter_spmm<true, T, I>(s.ptr, s.idx, s.val, alpha, kernels::strided(B), beta, kernels::strided(C));
+    } else {
+        kernels::scatter_spmm<false, T, I>(s.ptr, s.idx, s.val, alpha, kernels::strided(B), beta, kernels::strided(C));
+    }
+}
+
+template <compressed_sparse_matrix M>
+void spmm(op o, std::type_identity_t<typename M::value_type> alpha, const M& A,
+          matrix_view<const typename M::value_type> B, std::type_identity_t<typename M::value_type> beta,
+          matrix_view<typename M::value_type> C) {
+    spmm(backend::sequential{}, o, alpha, A, B, beta, C);
+}
+
+template <compressed_sparse_matrix M>
+void spmm(std::type_identity_t<typename M::value_type> alpha, const M& A, matrix_view<const typename M::value_type> B,
+          std::type_identity_t<typename M::value_type> beta, matrix_view<typename M::value_type> C) {
+    spmm(backend::sequential{}, op::none, alpha, A, B, beta, C);
+}
+
+} // namespace waferblas

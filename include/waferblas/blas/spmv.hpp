@@ -1,0 +1,64 @@
+// waferblas/blas/spmv.hpp — sparse matrix times dense vector: y = alpha op(A) x + beta y.
+//
+//   waferblas::spmv(1.0, A, x, 0.0, y);                                   // y = A x
+//   waferblas::spmv(waferblas::op::conj_transpose, 2.0, A, x, 1.0, y);    // y = 2 A^H x + y
+//
+// A is a csr_matrix or csc_matrix; x and y are anything vector_like (std::vector, std::span,
+// vector_view with any stride). beta == 0 means y is only written (NaN in y does not propagate).
+// op(A) x is lowered onto a 1D PE chain (placement::row_blocks) and run on the backend; use
+// plan_spmv to choose the grid and placement and to reuse the analysis across calls.
+// Throws dimension_error on mismatched sizes, invalid_argument_error if x and y overlap.
+#pragma once
+
+#include <type_traits>
+
+#include "../backend/sequential.hpp"
+#include "../core/checks.hpp"
+#include "../core/operation.hpp"
+#include "../core/vector_view.hpp"
+#include "../dataflow/execute.hpp"
+#include "../dataflow/row_partition.hpp"
+#include "../kernels/scatter.hpp"
+#include "sparse_operand.hpp"
+
+namespace waferblas {
+
+template <backend::executor Backend, compressed_sparse_matrix M, vector_like X, mutable_vector_like Y>
+    requires std::same_as<vector_value_t<X>, typename M::value_type> && std::same_as<vector_value_t<Y>, typename M::value_type>
+void spmv(const Backend& backend, op o, std::type_identity_t<typename M::value_type> alpha, const M& A, X&& x,
+          std::type_identity_t<typename M::value_type> beta, Y&& y) {
+    using T = typename M::value_type;
+    using I = typename M::index_type;
+    const vector_view<const T> xv = as_vector_view(x);
+    const vector_view<T> yv = as_vector_view(y);
+    detail::check_spmv("spmv", detail::op_rows(A, o), detail::op_cols(A, o), xv, yv);
+    const auto& s = A.storage();
+    if (detail::gathers<M>(o)) {
+        if (o == op::conj_transpose && is_complex_v<T>) {
+            kernels::conj_gather_spmv<T, I>(s.ptr, s.idx, s.val, alpha, xv.data(), xv.stride(), beta, yv.data(), yv.stride());
+            return;
+        }
+        const auto part = partition_rows_by_nnz<I>(s.ptr, backend.concurrency());
+        detail::execute_spmv(backend, kernels::row_blocks_view<T, I>{s.ptr, s.idx, s.val, &part}, alpha, xv, beta, yv);
+    } else if (o == op::conj_transpose) {
+        kernels::scatter_spmv<true, T, I>(s.ptr, s.idx, s.val, alpha, xv.data(), xv.stride(), beta, yv.data(), yv.stride(), yv.size());
+    } else {
+        kernels::scatter_spmv<false, T, I>(s.ptr, s.idx, s.val, alpha, xv.data(), xv.stride(), beta, yv.data(), yv.stride(), yv.size());
+    }
+}
+
+template <compressed_sparse_matrix M, vector_like X, mutable_vector_like Y>
+    requires std::same_as<vector_value_t<X>, typename M::value_type> && std::same_as<vector_value_t<Y>, typename M::value_type>
+void spmv(op o, std::type_identity_t<typename M::value_type> alpha, const M& A, X&& x,
+          std::type_identity_t<typename M::value_type> beta, Y&& y) {
+    spmv(backend::sequential{}, o, alpha, A, std::forward<X>(x), beta, std::forward<Y>(y));
+}
+
+template <compressed_sparse_matrix M, vector_like X, mutable_vector_like Y>
+    requires std::same_as<vector_value_t<X>, typename M::value_type> && std::same_as<vector_value_t<Y>, typename M::value_type>
+void spmv(std::type_identity_t<typename M::value_type> alpha, const M& A, X&& x,
+          std::type_identity_t<typename M::value_type> beta, Y&& y) {
+    spmv(backend::sequential{}, op::none, alpha, A, std::forward<X>(x), beta, std::forward<Y>(y));
+}
+
+} // namespace waferblas

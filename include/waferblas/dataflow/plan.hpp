@@ -1,0 +1,111 @@
+// waferblas/dataflow/plan.hpp — reusable SpMV and SpMM plans: the inspector/executor split.
+//
+//   auto plan = waferblas::plan_spmv(A, waferblas::pe_grid{8, 8}, waferblas::placement::checkerboard);
+//   plan.execute(1.0, x, 0.0, y);             // y = A x, as many times as needed
+//   A.values()[0] = 2.0;
+//   plan.refresh_values(A);                   // same pattern: no re-analysis
+//   std::cout << plan.statistics().summary(); // tasks, flops, bytes and words per PE
+//
+// Contract: planning analyses and copies A once. execute() is const and safe to call from several
+// threads at once on one plan (each call has its own scratch). x and y (B and C) must not overlap.
+// refresh_values() must not run concurrently with execute().
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "../backend/sequential.hpp"
+#include "../core/checks.hpp"
+#include "../core/matrix_view.hpp"
+#include "../core/operation.hpp"
+#include "../core/vector_view.hpp"
+#include "execute.hpp"
+#include "program.hpp"
+#include "statistics.hpp"
+
+namespace waferblas {
+
+namespace detail {
+
+/// What SpMV and SpMM plans share: the lowered program and its maintenance.
+template <scalar T, index I>
+class plan_base {
+public:
+    [[nodiscard]] const sparse_program<T, I>& program() const noexcept { return prog_; }
+    [[nodiscard]] const pe_grid& grid() const noexcept { return prog_.grid(); }
+    [[nodiscard]] waferblas::placement placement() const noexcept { return prog_.placement(); }
+    [[nodiscard]] op operation() const noexcept { return prog_.operation(); }
+    [[nodiscard]] I rows() const noexcept { return prog_.rows(); }
+    [[nodiscard]] I cols() const noexcept { return prog_.cols(); }
+    [[nodiscard]] std::size_t nnz() const noexcept { return prog_.nnz(); }
+    void refresh_values(const csr_matrix<T, I>& A) { prog_.refresh_values(A); }
+
+protected:
+    explicit plan_base(sparse_program<T, I> p) : prog_(std::move(p)) {}
+    sparse_program<T, I> prog_;
+};
+
+} // namespace detail
+
+/// y = alpha op(A) x + beta y on a PE grid.
+template <scalar T, index I = std::int32_t>
+class spmv_plan : public detail::plan_base<T, I> {
+public:
+    spmv_plan(const csr_matrix<T, I>& A, const pe_grid& grid, waferblas::placement pl, op o = op::none)
+        : detail::plan_base<T, I>(sparse_program<T, I>::lower(A, grid, pl, o)) {}
+
+    template <backend::executor Backend, vector_like X, mutable_vector_like Y>
+        requires std::same_as<vector_value_t<X>, T> && std::same_as<vector_value_t<Y>, T>
+    void execute(const Backend& backend, std::type_identity_t<T> alpha, X&& x, std::type_identity_t<T> beta, Y&& y) const {
+        const vector_view<const T> xv = as_vector_view(x);
+        const vector_view<T> yv = as_vector_view(y);
+        detail::check_spmv("spmv_plan::execute", static_cast<std::size_t>(this->rows()), static_cast<std::size_t>(this->cols()), xv, yv);
+        detail::execute_spmv(backend, this->prog_, alpha, xv, beta, yv);
+    }
+
+    template <vector_like X, mutable_vector_like Y>
+        requires std::same_as<vector_value_t<X>, T> && std::same_as<vector_value_t<Y>, T>
+    void execute(std::type_identity_t<T> alpha, X&& x, std::type_identity_t<T> beta, Y&& y) const {
+        execute(backend::sequential{}, alpha, std::forward<X>(x), beta, std::forward<Y>(y));
+    }
+
+    /// Per-PE tasks, flops, memory and traffic of one execution.
+    [[nodiscard]] program_statistics statistics() const { return compute_statistics(this->prog_, 1); }
+};
+
+/// C = alpha op(A) B + beta C on a PE grid; B and C dense, any layout.
+template <scalar T, index I = std::int32_t>
+class spmm_plan : public detail::plan_base<T, I> {
+public:
+    spmm_plan(const csr_matrix<T, I>& A, const pe_grid& grid, waferblas::placement pl, op o = op::none)
+        : detail::plan_base<T, I>(sparse_program<T, I>::lower(A, grid, pl, o)) {}
+
+    template <backend::executor Backend>
+    void execute(const Backend& backend, std::type_identity_t<T> alpha, matrix_view<const T> B, std::type_identity_t<T> beta,
+                 matrix_view<T> C) const {
+        detail::check_spmm("spmm_plan::execute", static_cast<std::size_t>(this->rows()), static_cast<std::size_t>(this->cols()), B, C);
+        detail::execute_spmm(backend, this->prog_, alpha, B, beta, C);
+    }
+
+    void execute(std::type_identity_t<T> alpha, matrix_view<const T> B, std::type_identity_t<T> beta, matrix_view<T> C) const {
+        execute(backend::sequential{}, alpha, B, beta, C);
+    }
+
+    /// Per-PE statistics of one execution with `rhs_cols` dense columns.
+    [[nodiscard]] program_statistics statistics(std::size_t rhs_cols) const { return compute_statistics(this->prog_, rhs_cols); }
+};
+
+template <scalar T, index I>
+[[nodiscard]] spmv_plan<T, I> plan_spmv(const csr_matrix<T, I>& A, const pe_grid& grid,
+                                        placement pl = placement::row_blocks, op o = op::none) {
+    return spmv_plan<T, I>(A, grid, pl, o);
+}
+
+template <scalar T, index I>
+[[nodiscard]] spmm_plan<T, I> plan_spmm(const csr_matrix<T, I>& A, const pe_grid& grid,
+                                        placement pl = placement::row_blocks, op o = op::none) {
+    return spmm_plan<T, I>(A, grid, pl, o);
+}
+
+} // namespace waferblas

@@ -1,0 +1,131 @@
+// waferblas/dataflow/program.hpp — a sparse operator lowered onto a PE grid.
+//
+// The lowered program is the inspector's result: which PE owns which nonzeros (one AXPY task each)
+// and which rows and columns, from which the messages follow. It is stored as each PE's local
+// sparse block, never as one object per task, so that a CPU backend streams it at memory speed and
+// the statistics or a timing model read per-PE work and traffic from it in O(nnz).
+//
+//   auto prog = waferblas::sparse_program<double>::lower(A, waferblas::pe_grid{4, 4},
+//                                                        waferblas::placement::checkerboard);
+//   prog.refresh_values(A2);   // same pattern, new values: no re-planning
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "../core/error.hpp"
+#include "../core/operation.hpp"
+#include "../core/scalar.hpp"
+#include "../kernels/row_blocks.hpp"
+#include "../sparse/convert.hpp"
+#include "../sparse/csr_matrix.hpp"
+#include "checkerboard_blocks.hpp"
+#include "pe_grid.hpp"
+#include "placement.hpp"
+#include "row_partition.hpp"
+
+namespace waferblas {
+
+template <scalar T, index I = std::int32_t>
+class sparse_program {
+public:
+    using value_type = T;
+    using index_type = I;
+
+    /// Lowers op(A) onto `grid` with placement `pl`. Costs O(nnz + rows + cols) (plus a transpose
+    /// for op != none) and copies A's arrays, so the program does not depend on A's lifetime.
+    [[nodiscard]] static sparse_program lower(const csr_matrix<T, I>& A, const pe_grid& grid, placement pl,
+                                              op o = op::none) {
+        return sparse_program(apply_op(A, o), grid, pl, o);
+    }
+
+    [[nodiscard]] const pe_grid& grid() const noexcept { return grid_; }
+    [[nodiscard]] waferblas::placement placement() const noexcept { return placement_; }
+    [[nodiscard]] op operation() const noexcept { return op_; }
+    /// Shape of op(A): the operator the program applies.
+    [[nodiscard]] I rows() const noexcept { return rows_; }
+    [[nodiscard]] I cols() const noexcept { return cols_; }
+    [[nodiscard]] std::size_t nnz() const noexcept { return nnz_; }
+
+    /// placement::row_blocks: op(A) in CSR and its split over the PE chain.
+    [[nodiscard]] const csr_matrix<T, I>& matrix() const { require(placement::row_blocks); return A_; }
+    [[nodiscard]] const row_partition<I>& partition() const { require(placement::row_blocks); return part_; }
+    [[nodiscard]] kernels::row_blocks_view<T, I> row_blocks() const {
+        require(placement::row_blocks);
+        return {A_.row_ptr(), A_.col_idx(), A_.values(), &part_};
+    }
+    /// placement::checkerboard: the per-PE blocks.
+    [[nodiscard]] const checkerboard_blocks<T, I>& blocks() const { require(placement::checkerboard); return blocks_; }
+
+    /// Replaces the values with those of A, which must have the pattern the program was lowered
+    /// from (checked: invalid_argument_error otherwise). O(nnz); the analysis is kept.
+    void refresh_values(const csr_matrix<T, I>& A) {
+        csr_matrix<T, I> transposed;
+        if (op_ != op::none) transposed = apply_op(A, op_);
+        const csr_matrix<T, I>& opA = op_ == op::none ? A : transposed;
+        if (opA.rows() != rows_ || opA.cols() != cols_ || static_cast<std::size_t>(opA.nnz()) != nnz_)
+            throw invalid_argument_error("refresh_values: matrix is " + std::to_string(A.rows()) + "x" +
+                                         std::to_string(A.cols()) + " with " + std::to_string(A.nnz()) +
+                                         " nonzeros; the program was lowered from a different shape or count");
+        const auto same_pattern = [&](std::span<const I> ptr, std::span<const I> idx) {
+            return std::equal(ptr.begin(), ptr.end(), opA.row_ptr().begin()) &&
+                   std::equal(idx.begin(), idx.end(), opA.col_idx().begin());
+        };
+        if (placement_ == placement::row_blocks) {
+            if (!same_pattern(A_.row_ptr(), A_.col_idx()))
+                throw invalid_argument_error("refresh_values: the sparsity pattern differs from the lowered one");
+            std::copy(opA.values().begin(), opA.values().end(), A_.values().begin());
+        } else {
+            if (!std::equal(pattern_row_ptr_.begin(), pattern_row_ptr_.end(), opA.row_ptr().begin()))
+                throw invalid_argument_error("refresh_values: the sparsity pattern differs from the lowered one");
+            for (std::size_t k = 0; k < nnz_; ++k) {
+                const auto src = static_cast<std::size_t>(blocks_.src_pos[k]);
+                if (opA.col_idx()[src] != blocks_.idx[k])
+                    throw invalid_argument_error("refresh_values: the sparsity pattern differs from the lowered one");
+                blocks_.val[k] = opA.values()[src];
+            }
+        }
+    }
+
+private:
+    sparse_program(csr_matrix<T, I> opA, const pe_grid& grid, waferblas::placement pl, op o)
+        : grid_(grid), placement_(pl), op_(o), rows_(opA.rows()), cols_(opA.cols()),
+          nnz_(static_cast<std::size_t>(opA.nnz())) {
+        if (pl == placement::row_blocks) {
+            part_ = partition_rows_by_nnz<I>(opA.row_ptr(), grid.size());
+            A_ = std::move(opA);
+        } else {
+            blocks_ = make_checkerboard_blocks<T, I>(opA.cols(), opA.row_ptr(), opA.col_idx(), opA.values(), grid);
+            pattern_row_ptr_.assign(opA.row_ptr().begin(), opA.row_ptr().end());
+        }
+    }
+
+    static csr_matrix<T, I> apply_op(const csr_matrix<T, I>& A, op o) {
+        switch (o) {
+        case op::transpose: return transpose(A);
+        case op::conj_transpose: return conj_transpose(A);
+        case op::none: break;
+        }
+        return A;
+    }
+
+    void require(waferblas::placement want) const {
+        if (placement_ != want)
+            throw invalid_argument_error(std::string("sparse_program: asked for the ") + to_string(want) +
+                                         " layout of a program placed as " + to_string(placement_));
+    }
+
+    pe_grid grid_;
+    waferblas::placement placement_;
+    op op_;
+    I rows_, cols_;
+    std::size_t nnz_;
+    csr_matrix<T, I> A_;               // row_blocks
+    row_partition<I> part_;            // row_blocks
+    checkerboard_blocks<T, I> blocks_; // checkerboard
+    std::vector<I> pattern_row_ptr_;   // checkerboard: to check refresh_values
+};
+
+} // namespace waferblas

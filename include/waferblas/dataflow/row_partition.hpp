@@ -1,0 +1,77 @@
+// waferblas/dataflow/row_partition.hpp — the nnz-balanced 1D split behind placement::row_blocks.
+//
+// PE p owns nonzeros [nz_begin[p], nz_begin[p+1]) in CSR order and writes y for rows
+// [row_begin[p], row_begin[p+1]). A boundary falls on a row boundary when one is near (within an
+// eighth of the per-PE target), otherwise inside the row: then the row is split, the PEs before its
+// owner compute partial sums ("carries") and the owner adds them in PE order, so results are
+// deterministic for a given PE count. Computing the split reads only the row pointer: O(P log rows).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "../core/scalar.hpp"
+
+namespace waferblas {
+
+namespace detail {
+/// floor(q * total / parts), exact and without overflow while (total % parts) * q fits 64 bits
+/// (always, for PE counts up to 2^26 and 64-bit sizes).
+[[nodiscard]] constexpr std::size_t proportional(std::size_t q, std::size_t total, std::size_t parts) noexcept {
+    return (total / parts) * q + ((total % parts) * q) / parts;
+}
+} // namespace detail
+
+template <index I>
+struct row_partition {
+    std::vector<I> nz_begin;  ///< P+1 nonzero boundaries
+    std::vector<I> row_begin; ///< P+1 boundaries of the rows whose y each PE writes
+
+    [[nodiscard]] std::size_t parts() const noexcept { return nz_begin.size() - 1; }
+
+    /// True when PE p's first row started on an earlier PE: p adds the earlier partial sums.
+    [[nodiscard]] bool first_row_shared(std::span<const I> row_ptr, std::size_t p) const noexcept {
+        const auto rb = static_cast<std::size_t>(row_begin[p]);
+        return rb < static_cast<std::size_t>(row_begin[p + 1]) && row_ptr[rb] < nz_begin[p];
+    }
+    /// True when PE p computes part of a row owned by a later PE (its carry).
+    [[nodiscard]] bool has_carry(std::span<const I> row_ptr, std::size_t p) const noexcept {
+        const auto re = static_cast<std::size_t>(row_begin[p + 1]);
+        return re + 1 < row_ptr.size() && row_ptr[re] < nz_begin[p + 1];
+    }
+};
+
+/// Splits the rows of a CSR pattern over `parts` PEs, balancing nonzeros (see file comment).
+template <index I>
+[[nodiscard]] row_partition<I> partition_rows_by_nnz(std::span<const I> row_ptr, std::size_t parts) {
+    const std::size_t rows = row_ptr.size() - 1;
+    const auto nnz = static_cast<std::size_t>(row_ptr.back());
+    row_partition<I> part;
+    part.nz_begin.assign(parts + 1, I{0});
+    part.row_begin.assign(parts + 1, I{0});
+    const double target = static_cast<double>(nnz) / static_cast<double>(parts);
+    const double tolerance = target / 8;
+    const auto* first = row_ptr.data() + 1;
+    const auto* last = row_ptr.data() + row_ptr.size();
+    for (std::size_t p = 1; p < parts; ++p) {
+        const std::size_t ideal = detail::proportional(p, nnz, parts);
+        std::size_t k = ideal;
+        if (ideal < nnz) {
+            const auto i = static_cast<std::size_t>(std::upper_bound(first, last, static_cast<I>(ideal)) - first);
+            const auto b = static_cast<std::size_t>(row_ptr[i]), e = static_cast<std::size_t>(row_ptr[i + 1]);
+            const std::size_t to_begin = ideal - b, to_end = e - ideal;
+            if (static_cast<double>(std::min(to_begin, to_end)) <= tolerance) k = to_begin <= to_end ? b : e;
+        }
+        k = std::max(k, static_cast<std::size_t>(part.nz_begin[p - 1]));
+        part.nz_begin[p] = static_cast<I>(k);
+        // Owner of the row holding nonzero k: the first row that ends after k.
+        part.row_begin[p] = static_cast<I>(std::upper_bound(first, last, static_cast<I>(k)) - first);
+    }
+    part.nz_begin[parts] = static_cast<I>(nnz);
+    part.row_begin[parts] = static_cast<I>(rows);
+    return part;
+}
+
+} // namespace waferblas

@@ -1,0 +1,133 @@
+// waferblas/kernels/row_blocks.hpp — executing placement::row_blocks: one task per PE, then the
+// reduction of split rows.
+//
+// PE p walks its nonzero range. Rows wholly inside are finished in place; the part of a row that
+// began on an earlier PE is kept as `head[p]`, and the part of a row owned by a later PE as
+// `carry[p]`. After all PEs ran, each owner of a shared row adds the carries of the PEs before it
+// in ascending PE order: the same order whatever backend or thread count ran the PE tasks.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "../core/scalar.hpp"
+#include "../dataflow/row_partition.hpp"
+#include "dense_operand.hpp"
+#include "row_kernels.hpp"
+
+namespace waferblas::kernels {
+
+/// The CSR arrays of the operator and its partition over PEs; non-owning.
+template <class T, class I>
+struct row_blocks_view {
+    std::span<const I> row_ptr;
+    std::span<const I> col_idx;
+    std::span<const T> values;
+    const row_partition<I>* partition;
+
+    [[nodiscard]] std::size_t pes() const noexcept { return partition->parts(); }
+};
+
+// ---- SpMV -------------------------------------------------------------------------------------
+
+/// Scratch of one SpMV execution: partial sums of split rows.
+template <class T>
+struct row_blocks_spmv_scratch {
+    std::vector<T> head, carry;
+    explicit row_blocks_spmv_scratch(std::size_t pes) : head(pes), carry(pes) {}
+};
+
+template <bool Unit, class T, class I>
+void row_blocks_spmv_task(const row_blocks_view<T, I>& A, std::size_t p, T alpha, const T* x, std::ptrdiff_t incx,
+                          T beta, T* y, std::ptrdiff_t incy, row_blocks_spmv_scratch<T>& s) noexcept {
+    const auto& part = *A.partition;
+    const auto kb = static_cast<std::size_t>(part.nz_begin[p]), ke = static_cast<std::size_t>(part.nz_begin[p + 1]);
+    const auto rb = static_cast<std::size_t>(part.row_begin[p]), re = static_cast<std::size_t>(part.row_begin[p + 1]);
+    const I* idx = A.col_idx.data();
+    const T* val = A.values.data();
+    std::size_t i = rb;
+    if (part.first_row_shared(A.row_ptr, p)) {
+        s.head[p] = row_dot<Unit>(idx, val, kb, static_cast<std::size_t>(A.row_ptr[rb + 1]), x, incx);
+        ++i;
+    }
+    for (; i < re; ++i) {
+        const T sum = row_dot<Unit>(idx, val, static_cast<std::size_t>(A.row_ptr[i]), static_cast<std::size_t>(A.row_ptr[i + 1]), x, incx);
+        combine(y[static_cast<std::ptrdiff_t>(i) * incy], alpha, sum, beta);
+    }
+    s.carry[p] = part.has_carry(A.row_ptr, p)
+                     ? row_dot<Unit>(idx, val, std::max(kb, static_cast<std::size_t>(A.row_ptr[re])), ke, x, incx)
+                     : T{};
+}
+
+/// Finishes rows shared by several PEs: owner's row = carries of earlier PEs (ascending) + head.
+template <class T, class I>
+void row_blocks_spmv_reduce(const row_blocks_view<T, I>& A, T alpha, T beta, T* y, std::ptrdiff_t incy,
+                            const row_blocks_spmv_scratch<T>& s) noexcept {
+    const auto& part = *A.partition;
+    for (std::size_t p = 0; p < A.pes(); ++p) {
+        if (!part.first_row_shared(A.row_ptr, p)) continue;
+        const I row = part.row_begin[p];
+        std::size_t q = p;
+        while (q > 0 && part.row_begin[q] == row) --q; // PEs q+1 .. p-1 own no rows; q's carry is row too
+        T sum{};
+        for (; q < p; ++q) sum += s.carry[q];
+        sum += s.head[p];
+        combine(y[static_cast<std::ptrdiff_t>(row) * incy], alpha, sum, beta);
+    }
+}
+
+// ---- SpMM -------------------------------------------------------------------------------------
+
+template <class T>
+struct row_blocks_spmm_scratch {
+    std::size_t width;
+    std::vector<T> head, carry, acc; // pes x width each; acc is per-PE accumulator space
+    row_blocks_spmm_scratch(std::size_t pes, std::size_t n) : width(n), head(pes * n), carry(pes * n), acc(pes * n) {}
+};
+
+template <bool Unit, class T, class I>
+void row_blocks_spmm_task(const row_blocks_view<T, I>& A, std::size_t p, T alpha, const strided_matrix<const T>& B,
+                          T beta, const strided_matrix<T>& C, row_blocks_spmm_scratch<T>& s) noexcept {
+    const auto& part = *A.partition;
+    const std::size_t n = s.width;
+    const auto kb = static_cast<std::size_t>(part.nz_begin[p]), ke = static_cast<std::size_t>(part.nz_begin[p + 1]);
+    const auto rb = static_cast<std::size_t>(part.row_begin[p]), re = static_cast<std::size_t>(part.row_begin[p + 1]);
+    const I* idx = A.col_idx.data();
+    const T* val = A.values.data();
+    T* acc = s.acc.data() + p * n;
+    std::size_t i = rb;
+    if (part.first_row_shared(A.row_ptr, p)) {
+        row_axpys<Unit>(idx, val, kb, static_cast<std::size_t>(A.row_ptr[rb + 1]), B, s.head.data() + p * n, n);
+        ++i;
+    }
+    for (; i < re; ++i) {
+        row_axpys<Unit>(idx, val, static_cast<std::size_t>(A.row_ptr[i]), static_cast<std::size_t>(A.row_ptr[i + 1]), B, acc, n);
+        store_row<Unit>(C, i, alpha, acc, beta);
+    }
+    if (part.has_carry(A.row_ptr, p))
+        row_axpys<Unit>(idx, val, std::max(kb, static_cast<std::size_t>(A.row_ptr[re])), ke, B, s.carry.data() + p * n, n);
+    else
+        for (std::size_t t = 0; t < n; ++t) s.carry[p * n + t] = T{};
+}
+
+template <bool Unit, class T, class I>
+void row_blocks_spmm_reduce(const row_blocks_view<T, I>& A, T alpha, T beta, const strided_matrix<T>& C,
+                            row_blocks_spmm_scratch<T>& s) noexcept {
+    const auto& part = *A.partition;
+    const std::size_t n = s.width;
+    for (std::size_t p = 0; p < A.pes(); ++p) {
+        if (!part.first_row_shared(A.row_ptr, p)) continue;
+        const I row = part.row_begin[p];
+        std::size_t q = p;
+        while (q > 0 && part.row_begin[q] == row) --q;
+        T* sum = s.acc.data() + p * n;
+        for (std::size_t t = 0; t < n; ++t) sum[t] = T{};
+        for (; q < p; ++q)
+            for (std::size_t t = 0; t < n; ++t) sum[t] += s.carry[q * n + t];
+        for (std::size_t t = 0; t < n; ++t) sum[t] += s.head[p * n + t];
+        store_row<Unit>(C, static_cast<std::size_t>(row), alpha, sum, beta);
+    }
+}
+
+} // namespace waferblas::kernels

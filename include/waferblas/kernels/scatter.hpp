@@ -1,0 +1,85 @@
+// waferblas/kernels/scatter.hpp — products with the transpose of a compressed matrix, as AXPYs.
+//
+// For CSR arrays of M, y = alpha M^T x is, row by row, `y[cols of row i] += (alpha x[i]) * M[i, :]`:
+// literally one AXPY per nonzero, scattered into y. Used by the free functions for op(A) = A^T, A^H
+// on CSR and for op(A) = A on CSC, where no transposed copy exists.
+#pragma once
+
+#include <cstddef>
+#include <algorithm>
+#include <span>
+#include <vector>
+
+#include "../core/scalar.hpp"
+#include "dense_operand.hpp"
+
+namespace waferblas::kernels {
+
+/// y = alpha M^T x + beta y (or M^H when Conj) for M given by CSR arrays (rows = ptr.size()-1).
+template <bool Conj, class T, class I>
+void scatter_spmv(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, T alpha, const T* x,
+                  std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy, std::size_t ylen) noexcept {
+    for (std::size_t j = 0; j < ylen; ++j) scale_or_zero(y[static_cast<std::ptrdiff_t>(j) * incy], beta);
+    for (std::size_t i = 0; i + 1 < ptr.size(); ++i) {
+        const T t = alpha * x[static_cast<std::ptrdiff_t>(i) * incx];
+        for (auto k = static_cast<std::size_t>(ptr[i]); k < static_cast<std::size_t>(ptr[i + 1]); ++k) {
+            const T a = Conj ? waferblas::conj(val[k]) : val[k];
+            y[static_cast<std::ptrdiff_t>(idx[k]) * incy] += a * t;
+        }
+    }
+}
+
+/// C = alpha M^T B + beta C (or M^H when Conj).
+template <bool Conj, class T, class I>
+void scatter_spmm(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, T alpha,
+                  const strided_matrix<const T>& B, T beta, const strided_matrix<T>& C) noexcept {
+    for (std::size_t j = 0; j < C.rows; ++j) {
+        T* crow = C.row(j);
+        for (std::size_t t = 0; t < C.cols; ++t) scale_or_zero(crow[static_cast<std::ptrdiff_t>(t) * C.col_stride], beta);
+    }
+    for (std::size_t i = 0; i + 1 < ptr.size(); ++i) {
+        const T* brow = B.row(i);
+        for (auto k = static_cast<std::size_t>(ptr[i]); k < static_cast<std::size_t>(ptr[i + 1]); ++k) {
+            const T a = alpha * (Conj ? waferblas::conj(val[k]) : val[k]);
+            T* crow = C.row(static_cast<std::size_t>(idx[k]));
+            for (std::size_t t = 0; t < C.cols; ++t)
+                crow[static_cast<std::ptrdiff_t>(t) * C.col_stride] += a * brow[static_cast<std::ptrdiff_t>(t) * B.col_stride];
+        }
+    }
+}
+
+} // namespace waferblas::kernels
+
+namespace waferblas::kernels {
+
+/// y = alpha conj(M) x + beta y for M given by CSR arrays: the one gather that needs conjugated
+/// values (A^H for a CSC A), kept apart so the hot gather kernels stay free of it.
+template <class T, class I>
+void conj_gather_spmv(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, T alpha, const T* x,
+                      std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy) noexcept {
+    for (std::size_t i = 0; i + 1 < ptr.size(); ++i) {
+        T s{};
+        for (auto k = static_cast<std::size_t>(ptr[i]); k < static_cast<std::size_t>(ptr[i + 1]); ++k)
+            s += waferblas::conj(val[k]) * x[static_cast<std::ptrdiff_t>(idx[k]) * incx];
+        combine(y[static_cast<std::ptrdiff_t>(i) * incy], alpha, s, beta);
+    }
+}
+
+/// C = alpha conj(M) B + beta C for M given by CSR arrays.
+template <class T, class I>
+void conj_gather_spmm(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, T alpha,
+                      const strided_matrix<const T>& B, T beta, const strided_matrix<T>& C) {
+    std::vector<T> acc(C.cols);
+    for (std::size_t i = 0; i + 1 < ptr.size(); ++i) {
+        std::fill(acc.begin(), acc.end(), T{});
+        for (auto k = static_cast<std::size_t>(ptr[i]); k < static_cast<std::size_t>(ptr[i + 1]); ++k) {
+            const T a = waferblas::conj(val[k]);
+            const T* brow = B.row(static_cast<std::size_t>(idx[k]));
+            for (std::size_t t = 0; t < C.cols; ++t) acc[t] += a * brow[static_cast<std::ptrdiff_t>(t) * B.col_stride];
+        }
+        T* crow = C.row(i);
+        for (std::size_t t = 0; t < C.cols; ++t) combine(crow[static_cast<std::ptrdiff_t>(t) * C.col_stride], alpha, acc[t], beta);
+    }
+}
+
+} // namespace waferblas::kernels

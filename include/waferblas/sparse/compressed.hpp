@@ -1,0 +1,104 @@
+// waferblas/sparse/compressed.hpp — storage shared by CSR and CSC: compressed outer, sorted inner.
+//
+// CSR compresses rows (outer = row, inner = column); CSC compresses columns. Invariants, checked on
+// every construction from user data: ptr has outer+1 entries, starts at 0, never decreases and ends
+// at nnz; inner indices lie in [0, inner) and strictly increase within an outer slice (sorted, no
+// duplicates); nnz fits the index type.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../core/error.hpp"
+#include "../core/scalar.hpp"
+
+namespace waferblas {
+
+/// Tag: trust the caller that the arrays already satisfy the invariants (internal fast paths).
+struct unchecked_t {
+    explicit unchecked_t() = default;
+};
+inline constexpr unchecked_t unchecked{};
+
+namespace detail {
+
+template <scalar T, index I>
+struct compressed {
+    I outer = 0, inner = 0;
+    std::vector<I> ptr{0};
+    std::vector<I> idx;
+    std::vector<T> val;
+
+    compressed() = default;
+    compressed(I outer_n, I inner_n) : outer(outer_n), inner(inner_n), ptr(static_cast<std::size_t>(outer_n) + 1, I{0}) {}
+    compressed(I outer_n, I inner_n, std::vector<I> p, std::vector<I> i, std::vector<T> v)
+        : outer(outer_n), inner(inner_n), ptr(std::move(p)), idx(std::move(i)), val(std::move(v)) {}
+
+    [[nodiscard]] I nnz() const noexcept { return ptr.empty() ? I{0} : ptr.back(); }
+
+    /// Throws invalid_matrix_error naming the first entry that breaks an invariant.
+    /// `outer_name`/`inner_name` are "row"/"column" for CSR and the reverse for CSC.
+    void validate(const char* format, const char* outer_name, const char* inner_name) const {
+        auto fail = [&](const std::string& what) { throw invalid_matrix_error(std::string(format) + ": " + what); };
+        if (outer < 0 || inner < 0) fail("negative dimension");
+        if (ptr.size() != static_cast<std::size_t>(outer) + 1)
+            fail(std::string(outer_name) + " pointer has " + std::to_string(ptr.size()) + " entries, expected " +
+                 std::to_string(static_cast<std::size_t>(outer) + 1));
+        if (ptr[0] != 0) fail(std::string(outer_name) + " pointer[0] = " + std::to_string(ptr[0]) + ", expected 0");
+        if (idx.size() != val.size())
+            fail(std::to_string(idx.size()) + " indices but " + std::to_string(val.size()) + " values");
+        if (static_cast<std::size_t>(ptr.back()) != idx.size())
+            fail(std::string(outer_name) + " pointer ends at " + std::to_string(ptr.back()) + " but there are " +
+                 std::to_string(idx.size()) + " stored entries");
+        for (std::size_t o = 0; o < static_cast<std::size_t>(outer); ++o) {
+            const I b = ptr[o], e = ptr[o + 1];
+            if (e < b)
+                fail(std::string(outer_name) + " pointer decreases at " + outer_name + " " + std::to_string(o) + " (" +
+                     std::to_string(b) + " > " + std::to_string(e) + ")");
+            for (I k = b; k < e; ++k) {
+                const I j = idx[static_cast<std::size_t>(k)];
+                if (j < 0 || j >= inner)
+                    fail(std::string(outer_name) + " " + std::to_string(o) + ": " + inner_name + " index " +
+                         std::to_string(j) + " at position " + std::to_string(k) + " is out of range [0, " +
+                         std::to_string(inner) + ")");
+                if (k > b) {
+                    const I prev = idx[static_cast<std::size_t>(k) - 1];
+                    if (j == prev)
+                        fail(std::string(outer_name) + " " + std::to_string(o) + ": duplicate " + inner_name + " index " +
+                             std::to_string(j) + " at position " + std::to_string(k));
+                    if (j < prev)
+                        fail(std::string(outer_name) + " " + std::to_string(o) + ": " + inner_name + " indices unsorted (" +
+                             std::to_string(prev) + " then " + std::to_string(j) + ") at position " + std::to_string(k));
+                }
+            }
+        }
+    }
+
+    /// The same matrix compressed along the other dimension (CSR <-> CSC of A, or CSR of A^T).
+    /// A counting sort: O(nnz + outer + inner), inner indices come out sorted.
+    [[nodiscard]] compressed swapped(bool conjugate = false) const {
+        compressed t(inner, outer);
+        const std::size_t n = idx.size();
+        t.idx.resize(n);
+        t.val.resize(n);
+        for (std::size_t k = 0; k < n; ++k) ++t.ptr[static_cast<std::size_t>(idx[k]) + 1];
+        for (std::size_t j = 0; j < static_cast<std::size_t>(inner); ++j) t.ptr[j + 1] += t.ptr[j];
+        std::vector<I> next(t.ptr.begin(), t.ptr.end() - 1);
+        for (std::size_t o = 0; o < static_cast<std::size_t>(outer); ++o) {
+            for (I k = ptr[o]; k < ptr[o + 1]; ++k) {
+                const auto dst = static_cast<std::size_t>(next[static_cast<std::size_t>(idx[static_cast<std::size_t>(k)])]++);
+                t.idx[dst] = static_cast<I>(o);
+                t.val[dst] = conjugate ? waferblas::conj(val[static_cast<std::size_t>(k)]) : val[static_cast<std::size_t>(k)];
+            }
+        }
+        return t;
+    }
+
+    bool operator==(const compressed&) const = default;
+};
+
+} // namespace detail
+} // namespace waferblas

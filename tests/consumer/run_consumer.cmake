@@ -1,0 +1,88 @@
+# run_consumer.cmake — configure, build and run one consumer project; a ctest test's command.
+#
+#   cmake -DSOURCE_DIR=.. -DBINARY_DIR=.. -DGENERATOR=.. [-DMAKE_PROGRAM=..] [-DPLATFORM=..] [-DTOOLSET=..]
+#         -DCXX_COMPILER=.. [-DCXX_FLAGS=..] [-DCONFIG=..] [-DCACHE_ARGS=a|b|c]
+#         [-DMODE=run|configure|configure-fails] [-DFAIL_REGEX=..] -P run_consumer.cmake
+#
+# The consumer is configured from scratch each time (its build dir is deleted first) with the parent
+# build's generator, compiler and configuration. MODE=configure-fails expects the configure step to
+# fail with output matching FAIL_REGEX (used to check rejected versions and components).
+cmake_minimum_required(VERSION 3.21)
+
+foreach(var SOURCE_DIR BINARY_DIR GENERATOR CXX_COMPILER)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "run_consumer.cmake: ${var} not given")
+  endif()
+endforeach()
+if(NOT MODE)
+  set(MODE run)
+endif()
+
+file(REMOVE_RECURSE "${BINARY_DIR}")
+set(configure ${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${BINARY_DIR} -G ${GENERATOR} -DCMAKE_CXX_COMPILER=${CXX_COMPILER})
+if(MAKE_PROGRAM)
+  list(APPEND configure -DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM})
+endif()
+if(PLATFORM)
+  list(APPEND configure -A ${PLATFORM})
+endif()
+if(TOOLSET)
+  list(APPEND configure -T ${TOOLSET})
+endif()
+if(CXX_FLAGS)
+  list(APPEND configure "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}")
+endif()
+if(CONFIG)
+  list(APPEND configure -DCMAKE_BUILD_TYPE=${CONFIG})
+endif()
+# '|' separates the cache arguments; inside one, ',' stands for ';' (a CMake list).
+string(REPLACE "|" ";" cache_args "${CACHE_ARGS}")
+foreach(arg IN LISTS cache_args)
+  string(REPLACE "," "\\;" arg "${arg}")
+  list(APPEND configure "${arg}")
+endforeach()
+
+function(run step)
+  list(JOIN ARGN " " shown)
+  message(STATUS "[${step}] ${shown}")
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  set(rc "${rc}" PARENT_SCOPE)
+  set(out "${out}" PARENT_SCOPE)
+endfunction()
+
+run(configure ${configure})
+if(MODE STREQUAL "configure-fails")
+  if(rc EQUAL 0)
+    message("${out}")
+    message(FATAL_ERROR "configure succeeded but was expected to fail")
+  endif()
+  if(NOT out MATCHES "${FAIL_REGEX}")
+    message("${out}")
+    message(FATAL_ERROR "configure failed, but its output does not match '${FAIL_REGEX}'")
+  endif()
+  message(STATUS "configure failed as expected (matched '${FAIL_REGEX}')")
+  return()
+endif()
+message("${out}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "configure failed (${rc})")
+endif()
+if(MODE STREQUAL "configure")
+  return()
+endif()
+
+set(build ${CMAKE_COMMAND} --build ${BINARY_DIR})
+if(CONFIG)
+  list(APPEND build --config ${CONFIG})
+endif()
+run(build ${build})
+message("${out}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "build failed (${rc})")
+endif()
+
+run(run ${BINARY_DIR}/bin/waferblas_consumer${CMAKE_EXECUTABLE_SUFFIX})
+message("${out}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the consumer failed (${rc})")
+endif()

@@ -1,0 +1,103 @@
+// Test support: Eigen as the independent reference for products, and an error bound that is
+// rigorous for floating-point sums: |y - y_ref| <= c * eps * (terms + 2) * (|alpha| |op(A)| |x| + |beta| |y0|).
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <Eigen/Dense>
+#include <Eigen/SparseCore>
+
+#include <cmath>
+#include <complex>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <waferblas/eigen.hpp>
+#include <waferblas/waferblas.hpp>
+
+namespace waferblas::testing {
+
+template <class T>
+T random_value(std::mt19937_64& rng) {
+    std::uniform_real_distribution<double> d(-1.0, 1.0);
+    if constexpr (is_complex_v<T>) return T(static_cast<real_t<T>>(d(rng)), static_cast<real_t<T>>(d(rng)));
+    else return static_cast<T>(d(rng));
+}
+
+/// re + i im for complex T, re for real T.
+template <class T>
+T make_scalar(double re, double im) {
+    if constexpr (is_complex_v<T>) return T(static_cast<real_t<T>>(re), static_cast<real_t<T>>(im));
+    else return static_cast<T>(re + 0 * im);
+}
+
+template <class T>
+std::vector<T> random_vector(std::size_t n, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::vector<T> v(n);
+    for (auto& e : v) e = random_value<T>(rng);
+    return v;
+}
+
+template <class T>
+using dense_matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+template <class T>
+using dense_vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+
+/// op(A) as an Eigen row-major sparse matrix.
+template <class T, class I>
+Eigen::SparseMatrix<T, Eigen::RowMajor, I> eigen_op(const csr_matrix<T, I>& A, op o) {
+    Eigen::SparseMatrix<T, Eigen::RowMajor, I> E = to_eigen(A);
+    if (o == op::transpose) return E.transpose();
+    if (o == op::conj_transpose) return E.adjoint();
+    return E;
+}
+
+/// Largest admissible |result - reference| per entry: c * eps * (longest sum + 2) * magnitude.
+template <class T>
+real_t<T> error_bound(std::size_t terms, real_t<T> magnitude) {
+    return 8 * std::numeric_limits<real_t<T>>::epsilon() * static_cast<real_t<T>>(terms + 2) * magnitude +
+           std::numeric_limits<real_t<T>>::min();
+}
+
+/// Checks op-product results entrywise against the reference and the magnitude bound; returns the
+/// first violating index or -1.
+template <class T>
+std::ptrdiff_t first_violation(const dense_matrix<T>& got, const dense_matrix<T>& want, const Eigen::Matrix<real_t<T>, Eigen::Dynamic, Eigen::Dynamic>& magnitude,
+                               std::size_t terms) {
+    for (Eigen::Index j = 0; j < got.cols(); ++j)
+        for (Eigen::Index i = 0; i < got.rows(); ++i)
+            if (!(std::abs(got(i, j) - want(i, j)) <= error_bound<T>(terms, magnitude(i, j)))) return i + j * got.rows();
+    return -1;
+}
+
+/// Reference y = alpha op(A) x + beta y0 and the magnitude |alpha||op(A)||x| + |beta||y0|.
+template <class T, class I>
+struct spmv_reference {
+    dense_matrix<T> y;
+    Eigen::Matrix<real_t<T>, Eigen::Dynamic, Eigen::Dynamic> magnitude;
+    std::size_t terms;
+
+    spmv_reference(const csr_matrix<T, I>& A, op o, T alpha, const std::vector<T>& x, T beta, const std::vector<T>& y0) {
+        const auto E = eigen_op(A, o);
+        const Eigen::Map<const dense_vector<T>> xe(x.data(), static_cast<Eigen::Index>(x.size()));
+        const Eigen::Map<const dense_vector<T>> ye(y0.data(), static_cast<Eigen::Index>(y0.size()));
+        y = alpha * (E * xe) + beta * ye;
+        magnitude = std::abs(alpha) * (E.cwiseAbs() * xe.cwiseAbs()) + std::abs(beta) * ye.cwiseAbs();
+        terms = 0;
+        for (Eigen::Index i = 0; i < E.outerSize(); ++i)
+            terms = std::max(terms, static_cast<std::size_t>(E.outerIndexPtr()[i + 1] - E.outerIndexPtr()[i]));
+    }
+
+    void check(const std::vector<T>& got, const std::string& what) const {
+        REQUIRE(static_cast<Eigen::Index>(got.size()) == y.rows());
+        const dense_matrix<T> g = Eigen::Map<const dense_vector<T>>(got.data(), static_cast<Eigen::Index>(got.size()));
+        const auto bad = first_violation<T>(g, y, magnitude, terms);
+        INFO(what << ": first wrong entry " << bad);
+        CHECK(bad == -1);
+    }
+};
+
+} // namespace waferblas::testing

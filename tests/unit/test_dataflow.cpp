@@ -1,0 +1,191 @@
+// Lowering onto the PE grid: partitions, tasks, messages and memory the placements imply.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <complex>
+#include <set>
+#include <vector>
+
+#include "test_matrices.hpp"
+
+#include <waferblas/waferblas.hpp>
+
+using namespace waferblas;
+
+namespace {
+
+const pe_grid grids[] = {{1, 1}, {1, 5}, {3, 2}, {4, 4}, {16, 16}};
+
+/// An 8x8 matrix with two dense 4x4 diagonal blocks: the off-diagonal blocks are all zero.
+csr_matrix<double> block_diagonal() {
+    coo_matrix<double> t(8, 8);
+    for (int b = 0; b < 2; ++b)
+        for (int i = 0; i < 4; ++i)
+            for (int j = 0; j < 4; ++j) t.add(4 * b + i, 4 * b + j, 1.0 + i + j);
+    return to_csr(t);
+}
+
+} // namespace
+
+TEST_CASE("pe_grid numbers PEs row-major and lays a chain as a boustrophedon of neighbours") {
+    const pe_grid g{3, 4};
+    CHECK(g.size() == 12);
+    CHECK(g.index_of({2, 1}) == 9);
+    CHECK(g.coord_of(9) == pe_coord{2, 1});
+    for (std::size_t p = 0; p + 1 < g.size(); ++p) CHECK(pe_grid::hops(g.snake_coord(p), g.snake_coord(p + 1)) == 1);
+    CHECK_THROWS_AS(pe_grid(0, 4), invalid_argument_error);
+    CHECK_THROWS_AS(pe_grid(std::size_t{1} << 20, std::size_t{1} << 20), invalid_argument_error);
+}
+
+TEST_CASE("k nonzeros give exactly k AXPY tasks, in every placement and grid") {
+    for (const auto& c : testing::generated_cases<double, std::int32_t>())
+        for (const auto& g : grids)
+            for (placement pl : {placement::row_blocks, placement::checkerboard}) {
+                const auto s = plan_spmv(c.A, g, pl).statistics();
+                INFO(c.name << " " << to_string(g) << " " << to_string(pl));
+                CHECK(s.total_tasks == static_cast<std::size_t>(c.A.nnz()));
+                std::size_t sum = 0, sent = 0, received = 0;
+                for (const auto& pe : s.pe) sum += pe.tasks, sent += pe.words_sent, received += pe.words_received;
+                CHECK(sum == s.total_tasks);
+                CHECK(s.total_flops == 2 * s.total_tasks);
+                if (pl == placement::row_blocks) CHECK(sent == received); // point-to-point: every word sent arrives once
+            }
+}
+
+TEST_CASE("complex values count 8 flops per task and 4 words per value; SpMM multiplies by the width") {
+    const auto A = generators::poisson2d<std::complex<double>>(6, 5);
+    const auto plan = plan_spmm(A, pe_grid{2, 2}, placement::checkerboard);
+    const auto s1 = plan.statistics(1), s8 = plan.statistics(8);
+    CHECK(s1.total_flops == 8 * static_cast<std::size_t>(A.nnz()));
+    CHECK(s8.total_flops == 8 * s1.total_flops);
+    CHECK(s8.comm.multicast_words == 8 * s1.comm.multicast_words);
+    CHECK(s8.comm.reduction_words == 8 * s1.comm.reduction_words);
+    CHECK(s1.comm.multicast_words % 4 == 0);
+}
+
+TEST_CASE("an all-zero block holds no task and sends or receives nothing") {
+    const auto s = plan_spmv(block_diagonal(), pe_grid{2, 2}, placement::checkerboard).statistics();
+    // PE (1,0) holds an all-zero block: no task, and neither x nor partial sums move for it.
+    CHECK(s.pe[2].tasks == 0);
+    CHECK(s.pe[2].words_sent == 0);
+    CHECK(s.pe[2].words_received == 0);
+    // PE (0,1) holds an all-zero block too; it only receives row 0's sums as the owner of y segment 0.
+    CHECK(s.pe[1].tasks == 0);
+    CHECK(s.pe[1].words_received == 8);
+    // Column 1's x segment (4 doubles = 8 words) goes down to PE (1,1), the only non-empty receiver.
+    CHECK(s.comm.multicast_words == 8);
+    CHECK(s.comm.multicast_deliveries == 8);
+    CHECK(s.pe[3].words_received == 8);
+    // Row 0's partial sums (4 rows) travel from (0,0) to the owner (0,1); row 1 needs no reduction.
+    CHECK(s.comm.reduction_words == 8);
+    CHECK(s.pe[0].words_sent == 8);
+    CHECK(s.active_pes == 2);
+}
+
+TEST_CASE("empty rows hold no task and send no partial sum") {
+    // Rows 1..3 empty; on a 1x4 checkerboard the empty rows must not appear in any reduction.
+    const csr_matrix<double> A(5, 4, {0, 4, 4, 4, 4, 8}, {0, 1, 2, 3, 0, 1, 2, 3}, {1, 1, 1, 1, 1, 1, 1, 1});
+    const auto s = plan_spmv(A, pe_grid{1, 4}, placement::checkerboard).statistics();
+    // Each of the 3 non-owner PEs holds 2 non-empty rows (0 and 4): 2 partial sums of 2 words each.
+    CHECK(s.comm.reduction_words == 3 * 2 * 2);
+    for (std::size_t c = 0; c < 4; ++c) CHECK(s.pe[c].rows == 2);
+}
+
+TEST_CASE("the words multicast equal what the checkerboard placement implies") {
+    for (const auto& c : testing::generated_cases<float, std::int64_t>())
+        for (const auto& g : grids) {
+            const auto plan = plan_spmv(c.A, g, placement::checkerboard);
+            const auto& b = plan.program().blocks();
+            // Independent count: x[j] travels down PE column c if some nonzero of column j lies in a
+            // PE row other than 0 of that column.
+            std::size_t want = 0, deliveries = 0;
+            for (std::size_t pc = 0; pc < g.cols(); ++pc) {
+                std::set<std::int64_t> cols_needed;
+                std::set<std::size_t> receivers;
+                for (std::int64_t i = 0; i < c.A.rows(); ++i) {
+                    const auto pr = static_cast<std::size_t>(std::upper_bound(b.row_split.begin(), b.row_split.end(), i) - b.row_split.begin()) - 1;
+                    if (pr == 0) continue;
+                    for (auto k = c.A.row_ptr()[static_cast<std::size_t>(i)]; k < c.A.row_ptr()[static_cast<std::size_t>(i) + 1]; ++k) {
+                        const auto j = c.A.col_idx()[static_cast<std::size_t>(k)];
+                        if (j >= b.col_split[pc] && j < b.col_split[pc + 1]) {
+                            cols_needed.insert(j);
+                            receivers.insert(pr);
+                        }
+                    }
+                }
+                want += cols_needed.size();
+                deliveries += cols_needed.size() * receivers.size();
+            }
+            const auto s = plan.statistics();
+            INFO(c.name << " " << to_string(g));
+            CHECK(s.comm.multicast_words == want * words_per_value<float>);
+            CHECK(s.comm.multicast_deliveries == deliveries * words_per_value<float>);
+        }
+}
+
+TEST_CASE("row_blocks gathers each remote x entry once per PE") {
+    for (const auto& c : testing::generated_cases<double, std::int32_t>()) {
+        if (c.A.rows() != c.A.cols()) continue; // square: x is owned like y
+        const pe_grid g{2, 3};
+        const auto plan = plan_spmv(c.A, g, placement::row_blocks);
+        const auto& part = plan.program().partition();
+        std::size_t want = 0;
+        for (std::size_t p = 0; p < g.size(); ++p) {
+            std::set<std::int32_t> remote;
+            for (auto k = part.nz_begin[p]; k < part.nz_begin[p + 1]; ++k) {
+                const auto j = c.A.col_idx()[static_cast<std::size_t>(k)];
+                if (j < part.row_begin[p] || j >= part.row_begin[p + 1]) remote.insert(j);
+            }
+            want += remote.size();
+        }
+        INFO(c.name);
+        CHECK(plan.statistics().comm.point_to_point_words == want * 2);
+    }
+}
+
+TEST_CASE("row_blocks balances nonzeros and splits a heavy row across PEs") {
+    const auto A = generators::dense_row<double>(4000, 17, 1); // a diagonal plus one dense row
+    const auto plan = plan_spmv(A, pe_grid{1, 8});
+    const auto& part = plan.program().partition();
+    CHECK(part.nz_begin.front() == 0);
+    CHECK(part.nz_begin.back() == A.nnz());
+    CHECK(std::is_sorted(part.nz_begin.begin(), part.nz_begin.end()));
+    CHECK(std::is_sorted(part.row_begin.begin(), part.row_begin.end()));
+    std::size_t largest = 0;
+    for (std::size_t p = 0; p < 8; ++p) largest = std::max(largest, static_cast<std::size_t>(part.nz_begin[p + 1] - part.nz_begin[p]));
+    CHECK(static_cast<double>(largest) <= 1.15 * static_cast<double>(A.nnz()) / 8);
+    // The dense row holds half the nonzeros, so it must be shared by several PEs.
+    std::size_t sharing = 0;
+    for (std::size_t p = 0; p < 8; ++p) sharing += part.has_carry(A.row_ptr(), p) ? 1 : 0;
+    CHECK(sharing >= 3);
+    const auto s = plan_spmv(A, pe_grid{1, 8}).statistics();
+    CHECK(s.comm.reduction_words == sharing * 2);
+    CHECK(s.imbalance() < 1.15);
+}
+
+TEST_CASE("row_blocks keeps row boundaries on regular matrices: no row is split") {
+    const auto A = generators::poisson3d<double>(10, 10, 10);
+    const auto plan = plan_spmv(A, pe_grid{4, 4});
+    for (std::size_t p = 0; p < 16; ++p) CHECK_FALSE(plan.program().partition().has_carry(A.row_ptr(), p));
+    CHECK(plan.statistics().comm.reduction_words == 0);
+    CHECK(plan.statistics().imbalance() < 1.1);
+}
+
+TEST_CASE("statistics count the bytes a PE holds and summarise readably") {
+    const auto s = plan_spmv(block_diagonal(), pe_grid{2, 2}, placement::checkerboard).statistics();
+    // PE (0,0): 16 nonzeros x (8 + 4) + 4 segments x 8 + x segment owned 4 x 8 + partial sums 4 x 8.
+    CHECK(s.pe[0].bytes_held == 16 * 12 + 4 * 8 + 4 * 8 + 4 * 8);
+    CHECK(s.max_bytes_held() >= s.pe[0].bytes_held);
+    const auto text = s.summary();
+    CHECK(text.find("grid 2x2") != std::string::npos);
+    CHECK(text.find("tasks 32") != std::string::npos);
+}
+
+TEST_CASE("lowering a transposed operator plans A^T") {
+    const auto A = generators::random_sparse<double>(30, 50, 0.1, 4);
+    const auto plan = plan_spmv(A, pe_grid{2, 2}, placement::checkerboard, op::transpose);
+    CHECK(plan.rows() == 50);
+    CHECK(plan.cols() == 30);
+    CHECK(plan.operation() == op::transpose);
+    CHECK_THROWS_AS((void)plan.program().partition(), invalid_argument_error);
+}

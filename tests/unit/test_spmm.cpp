@@ -1,0 +1,109 @@
+// SpMM against Eigen: generated shapes, value and index types, every op, CSR and CSC, row- and
+// column-major B and C with padded leading dimensions, and plans in both placements.
+#include <doctest/doctest.h>
+
+#include <complex>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "reference.hpp"
+#include "test_matrices.hpp"
+
+using namespace waferblas;
+using namespace waferblas::testing;
+
+namespace {
+
+/// A dense operand stored in a padded buffer of the given layout.
+template <class T>
+struct dense_operand {
+    std::size_t rows, cols, ld;
+    layout lay;
+    std::vector<T> storage;
+
+    dense_operand(const dense_matrix<T>& m, layout l)
+        : rows(static_cast<std::size_t>(m.rows())), cols(static_cast<std::size_t>(m.cols())),
+          ld((l == layout::row_major ? cols : rows) + 2), lay(l),
+          storage(ld * ((l == layout::row_major ? rows : cols) + 1), T(real_t<T>(99))) {
+        for (std::size_t i = 0; i < rows; ++i)
+            for (std::size_t j = 0; j < cols; ++j) view()(i, j) = m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+    }
+    matrix_view<T> view() { return {storage.data(), rows, cols, lay, ld}; }
+    matrix_view<const T> cview() const { return {storage.data(), rows, cols, lay, ld}; }
+    dense_matrix<T> to_eigen_dense() const {
+        dense_matrix<T> m(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
+        for (std::size_t i = 0; i < rows; ++i)
+            for (std::size_t j = 0; j < cols; ++j) m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = cview()(i, j);
+        return m;
+    }
+};
+
+template <class T>
+dense_matrix<T> random_dense(std::size_t r, std::size_t c, std::uint64_t seed) {
+    const auto v = random_vector<T>(r * c, seed);
+    return Eigen::Map<const dense_matrix<T>>(v.data(), static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c));
+}
+
+template <class T, class I>
+void check_spmm_paths(const std::string& name, const csr_matrix<T, I>& A, std::size_t width) {
+    const T alpha = make_scalar<T>(1.5, 0.25);
+    const T beta = T(real_t<T>(0.5));
+    const auto Ac = to_csc(A);
+    for (op o : {op::none, op::transpose, op::conj_transpose}) {
+        const auto E = eigen_op(A, o);
+        const auto m = static_cast<std::size_t>(E.rows()), n = static_cast<std::size_t>(E.cols());
+        const dense_matrix<T> B = random_dense<T>(n, width, 21), C0 = random_dense<T>(m, width, 22);
+        const dense_matrix<T> want = alpha * (E * B) + beta * C0;
+        const Eigen::Matrix<real_t<T>, Eigen::Dynamic, Eigen::Dynamic> magnitude =
+            std::abs(alpha) * (E.cwiseAbs() * B.cwiseAbs()) + std::abs(beta) * C0.cwiseAbs();
+        std::size_t terms = 0;
+        for (Eigen::Index i = 0; i < E.outerSize(); ++i)
+            terms = std::max(terms, static_cast<std::size_t>(E.outerIndexPtr()[i + 1] - E.outerIndexPtr()[i]));
+        auto verify = [&](const dense_operand<T>& C, const std::string& path) {
+            const auto bad = first_violation<T>(C.to_eigen_dense(), want, magnitude, terms);
+            INFO(name << " op=" << to_string(o) << " width=" << width << " " << path << ": first wrong entry " << bad);
+            CHECK(bad == -1);
+        };
+        for (layout lb : {layout::row_major, layout::col_major})
+            for (layout lc : {layout::row_major, layout::col_major}) {
+                const dense_operand<T> Bd(B, lb);
+                const std::string lays = std::string(lb == layout::row_major ? "B row" : "B col") + (lc == layout::row_major ? " C row" : " C col");
+                dense_operand<T> C(C0, lc);
+                spmm(o, alpha, A, Bd.cview(), beta, C.view());
+                verify(C, "csr " + lays);
+                dense_operand<T> Cc(C0, lc);
+                spmm(o, alpha, Ac, Bd.cview(), beta, Cc.view());
+                verify(Cc, "csc " + lays);
+                for (const pe_grid grid : {pe_grid{1, 1}, pe_grid{3, 2}, pe_grid{16, 16}})
+                    for (placement pl : {placement::row_blocks, placement::checkerboard}) {
+                        dense_operand<T> Cp(C0, lc);
+                        plan_spmm(A, grid, pl, o).execute(alpha, Bd.cview(), beta, Cp.view());
+                        verify(Cp, "plan " + to_string(grid) + " " + to_string(pl) + " " + lays);
+                    }
+            }
+    }
+}
+
+} // namespace
+
+TEST_CASE_TEMPLATE("spmm matches Eigen on every generated matrix", TI, std::pair<float, std::int32_t>,
+                   std::pair<double, std::int64_t>, std::pair<std::complex<float>, std::int64_t>,
+                   std::pair<std::complex<double>, std::int32_t>) {
+    using T = typename TI::first_type;
+    using I = typename TI::second_type;
+    for (const auto& c : generated_cases<T, I>()) {
+        if (c.A.nnz() > 20000) continue; // SpMM multiplies the work by width x layouts: keep the sweep fast
+        for (std::size_t width : {1u, 3u, 8u}) check_spmm_paths<T, I>(c.name, c.A, width);
+    }
+}
+
+TEST_CASE("spmm rejects mismatched shapes and overlapping B and C") {
+    const csr_matrix<double> A(2, 3, {0, 1, 2}, {0, 2}, {1.0, 1.0});
+    std::vector<double> b(3 * 4), c(2 * 4), c5(2 * 5);
+    const matrix_view<const double> B(b.data(), 3, 4);
+    CHECK_THROWS_WITH_AS(spmm(1.0, A, B, 0.0, matrix_view<double>(c5.data(), 2, 5)), "spmm: C (columns) has 5, expected 4", dimension_error);
+    CHECK_THROWS_WITH_AS(spmm(op::transpose, 1.0, A, B, 0.0, matrix_view<double>(c.data(), 2, 4)), "spmm: B (rows) has 3, expected 2", dimension_error);
+    CHECK_THROWS_AS(spmm(1.0, A, matrix_view<const double>(b.data(), 3, 2), 0.0, matrix_view<double>(b.data() + 4, 2, 2)), invalid_argument_error);
+    CHECK_THROWS_AS(plan_spmm(A, pe_grid{2, 2}).execute(1.0, B, 0.0, matrix_view<double>(c5.data(), 2, 5)), dimension_error);
+}

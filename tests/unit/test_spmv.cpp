@@ -1,0 +1,134 @@
+// SpMV against Eigen: every generated shape, all four value types, both index types, every op,
+// CSR and CSC operands, strided vectors, and plans on grids from 1x1 to 16x16 in both placements.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <complex>
+#include <cstdint>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "reference.hpp"
+#include "test_matrices.hpp"
+
+using namespace waferblas;
+using namespace waferblas::testing;
+
+namespace {
+
+constexpr op all_ops[] = {op::none, op::transpose, op::conj_transpose};
+const pe_grid test_grids[] = {{1, 1}, {2, 3}, {4, 4}, {16, 16}};
+constexpr placement all_placements[] = {placement::row_blocks, placement::checkerboard};
+
+template <class T, class I>
+void check_all_paths(const std::string& name, const csr_matrix<T, I>& A) {
+    const T alpha = make_scalar<T>(0.75, -0.5);
+    const T beta = T(real_t<T>(-1.25));
+    const auto Ac = to_csc(A);
+    for (op o : all_ops) {
+        const std::size_t m = static_cast<std::size_t>(o == op::none ? A.rows() : A.cols());
+        const std::size_t n = static_cast<std::size_t>(o == op::none ? A.cols() : A.rows());
+        const auto x = random_vector<T>(n, 11);
+        const auto y0 = random_vector<T>(m, 12);
+        const spmv_reference<T, I> ref(A, o, alpha, x, beta, y0);
+        const std::string what = name + " op=" + to_string(o);
+
+        auto y = y0;
+        spmv(o, alpha, A, x, beta, y);
+        ref.check(y, what + " csr");
+        y = y0;
+        spmv(o, alpha, Ac, x, beta, y);
+        ref.check(y, what + " csc");
+
+        // Strided operands: x every third element, y walked backwards with stride -2.
+        std::vector<T> xs(3 * n + 1), ys(2 * m + 1);
+        for (std::size_t i = 0; i < n; ++i) xs[3 * i] = x[i];
+        for (std::size_t i = 0; i < m; ++i) ys[2 * (m - 1 - i)] = y0[i];
+        spmv(o, alpha, A, vector_view<const T>(xs.data(), n, 3), beta,
+             vector_view<T>(m ? ys.data() + 2 * (m - 1) : ys.data(), m, -2));
+        std::vector<T> back(m);
+        for (std::size_t i = 0; i < m; ++i) back[i] = ys[2 * (m - 1 - i)];
+        ref.check(back, what + " strided");
+
+        for (const auto& grid : test_grids)
+            for (placement pl : all_placements) {
+                const auto plan = plan_spmv(A, grid, pl, o);
+                y = y0;
+                plan.execute(alpha, x, beta, y);
+                ref.check(y, what + " plan " + to_string(grid) + " " + to_string(pl));
+            }
+    }
+}
+
+} // namespace
+
+TEST_CASE_TEMPLATE("spmv matches Eigen on every generated matrix", TI, std::pair<float, std::int32_t>,
+                   std::pair<double, std::int32_t>, std::pair<std::complex<float>, std::int32_t>,
+                   std::pair<std::complex<double>, std::int32_t>, std::pair<double, std::int64_t>,
+                   std::pair<std::complex<float>, std::int64_t>) {
+    using T = typename TI::first_type;
+    using I = typename TI::second_type;
+    for (const auto& c : generated_cases<T, I>()) check_all_paths<T, I>(c.name, c.A);
+}
+
+TEST_CASE("spmv with beta = 0 never reads y, so NaN in y does not propagate") {
+    const csr_matrix<double> A(2, 2, {0, 1, 2}, {0, 1}, {2.0, 3.0});
+    const std::vector<double> x{1.0, 1.0};
+    std::vector<double> y(2, std::nan(""));
+    spmv(1.0, A, x, 0.0, y);
+    CHECK(y == std::vector<double>{2.0, 3.0});
+    y.assign(2, std::nan(""));
+    plan_spmv(A, pe_grid{2, 2}, placement::checkerboard).execute(1.0, x, 0.0, y);
+    CHECK(y == std::vector<double>{2.0, 3.0});
+    y.assign(2, std::nan(""));
+    spmv(op::transpose, 1.0, A, x, 0.0, y);
+    CHECK(y == std::vector<double>{2.0, 3.0});
+}
+
+TEST_CASE("spmv rejects mismatched sizes, naming the operand and both sizes") {
+    const csr_matrix<double> A(2, 3);
+    std::vector<double> x(3), y(2), wrong(4);
+    CHECK_THROWS_WITH_AS(spmv(1.0, A, wrong, 0.0, y), "spmv: x has 4, expected 3", dimension_error);
+    CHECK_THROWS_WITH_AS(spmv(1.0, A, x, 0.0, wrong), "spmv: y has 4, expected 2", dimension_error);
+    CHECK_THROWS_WITH_AS(spmv(op::transpose, 1.0, A, x, 0.0, y), "spmv: x has 3, expected 2", dimension_error);
+    const auto plan = plan_spmv(A, pe_grid{2, 2});
+    CHECK_THROWS_WITH_AS(plan.execute(1.0, wrong, 0.0, y), "spmv_plan::execute: x has 4, expected 3", dimension_error);
+}
+
+TEST_CASE("spmv rejects x and y that overlap in memory") {
+    const csr_matrix<double> A(3, 3, {0, 1, 2, 3}, {0, 1, 2}, {1.0, 1.0, 1.0});
+    std::vector<double> v(4);
+    CHECK_THROWS_AS(spmv(1.0, A, vector_view<const double>(v.data(), 3), 0.0, vector_view<double>(v.data() + 1, 3)),
+                    invalid_argument_error);
+    CHECK_THROWS_AS(plan_spmv(A, pe_grid{1, 1}).execute(1.0, vector_view<const double>(v.data(), 3), 0.0, vector_view<double>(v.data(), 3)),
+                    invalid_argument_error);
+}
+
+TEST_CASE("a plan refreshes values without re-planning and refuses a different pattern") {
+    csr_matrix<double> A(2, 2, {0, 2, 3}, {0, 1, 1}, {1.0, 2.0, 3.0});
+    for (placement pl : all_placements) {
+        auto plan = plan_spmv(A, pe_grid{2, 2}, pl, op::transpose);
+        csr_matrix<double> B = A;
+        B.values()[1] = 10.0;
+        plan.refresh_values(B);
+        std::vector<double> y(2);
+        plan.execute(1.0, std::vector<double>{1.0, 1.0}, 0.0, y);
+        CHECK(y == std::vector<double>{1.0, 13.0});
+        CHECK_THROWS_AS(plan.refresh_values(csr_matrix<double>(2, 2, {0, 1, 3}, {0, 0, 1}, {1.0, 2.0, 3.0})), invalid_argument_error);
+        CHECK_THROWS_AS(plan.refresh_values(csr_matrix<double>(2, 3)), invalid_argument_error);
+    }
+}
+
+TEST_CASE("a plan gives identical results run to run and from several threads sharing it") {
+    const auto A = generators::rmat<double>(10, 8, 3);
+    const auto plan = plan_spmv(A, pe_grid{4, 4}, placement::row_blocks);
+    const auto x = random_vector<double>(static_cast<std::size_t>(A.cols()), 5);
+    std::vector<double> first(static_cast<std::size_t>(A.rows()));
+    plan.execute(1.0, x, 0.0, first);
+    std::vector<std::vector<double>> results(4, std::vector<double>(first.size()));
+    std::vector<std::thread> threads;
+    for (auto& r : results) threads.emplace_back([&] { plan.execute(1.0, x, 0.0, r); });
+    for (auto& t : threads) t.join();
+    for (const auto& r : results) CHECK(r == first);
+}

@@ -1,0 +1,83 @@
+// Dense views: strides, layouts, const conversion, aliasing detection and misuse errors.
+#include <doctest/doctest.h>
+
+#include <array>
+#include <span>
+#include <vector>
+
+#include <waferblas/waferblas.hpp>
+
+using namespace waferblas;
+
+TEST_CASE("vector_view addresses element i at data()[i * stride], also for negative strides") {
+    std::vector<double> v{0, 1, 2, 3, 4, 5};
+    vector_view<double> every_other(v.data(), 3, 2);
+    CHECK(every_other[2] == 4);
+    vector_view<double> backwards(v.data() + 5, 6, -1);
+    CHECK(backwards[0] == 5);
+    CHECK(backwards[5] == 0);
+    CHECK_FALSE(backwards.contiguous());
+    auto [lo, hi] = backwards.address_range();
+    CHECK(lo == v.data());
+    CHECK(hi == v.data() + 6);
+}
+
+TEST_CASE("vector_view converts from std::vector, std::span and std::array, and adds const") {
+    std::vector<float> v(4, 1.0f);
+    std::array<float, 3> a{1, 2, 3};
+    vector_view<float> from_vector = v;
+    vector_view<const float> from_span = std::span<const float>(v);
+    vector_view<float> from_array = a;
+    vector_view<const float> as_const = from_vector;
+    CHECK(from_vector.size() == 4);
+    CHECK(from_span.size() == 4);
+    CHECK(from_array[2] == 3);
+    CHECK(as_const.data() == v.data());
+    static_assert(vector_like<std::vector<double>&>);
+    static_assert(mutable_vector_like<std::vector<double>&>);
+    static_assert(!mutable_vector_like<const std::vector<double>&>);
+    static_assert(!vector_like<int>);
+}
+
+TEST_CASE("vector_view rejects a null pointer with a size and a zero stride on mutable data") {
+    double d = 0;
+    CHECK_THROWS_AS(vector_view<double>(nullptr, 3), invalid_argument_error);
+    CHECK_THROWS_AS(vector_view<double>(&d, 3, 0), invalid_argument_error);
+    CHECK_NOTHROW(vector_view<const double>(&d, 3, 0)); // a broadcast read is fine
+}
+
+TEST_CASE("vector_view::subview checks its range") {
+    std::vector<double> v(10);
+    vector_view<double> all = v;
+    CHECK(all.subview(2, 3).data() == v.data() + 2);
+    CHECK_THROWS_AS((void)all.subview(8, 3), dimension_error);
+}
+
+TEST_CASE("overlaps detects shared memory between views") {
+    std::vector<double> v(10);
+    CHECK(overlaps(vector_view<double>(v.data(), 5), vector_view<double>(v.data() + 4, 5)));
+    CHECK_FALSE(overlaps(vector_view<double>(v.data(), 5), vector_view<double>(v.data() + 5, 5)));
+    CHECK_FALSE(overlaps(vector_view<double>(), vector_view<double>(v.data(), 5)));
+}
+
+TEST_CASE("matrix_view indexes row- and column-major storage with a leading dimension") {
+    std::vector<double> s(12);
+    for (std::size_t k = 0; k < s.size(); ++k) s[k] = static_cast<double>(k);
+    matrix_view<double> rm(s.data(), 2, 3, layout::row_major, 4);
+    CHECK(rm(1, 2) == 6);
+    CHECK(rm.row(1)[0] == 4);
+    CHECK(rm.col(2)[1] == 6);
+    matrix_view<double> cm(s.data(), 3, 2, layout::col_major, 5);
+    CHECK(cm(2, 1) == 7);
+    CHECK(cm.col(1)[0] == 5);
+    CHECK(cm.row(2)[1] == 7);
+    matrix_view<const double> c = cm;
+    CHECK(c(0, 1) == 5);
+}
+
+TEST_CASE("matrix_view rejects a leading dimension smaller than the tight one") {
+    std::vector<double> s(12);
+    CHECK_THROWS_AS(matrix_view<double>(s.data(), 2, 3, layout::row_major, 2), invalid_argument_error);
+    CHECK_THROWS_AS(matrix_view<double>(s.data(), 4, 3, layout::col_major, 3), invalid_argument_error);
+    CHECK_THROWS_AS((void)matrix_view<double>(s.data(), 2, 3).row(2), dimension_error);
+}
