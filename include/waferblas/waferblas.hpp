@@ -35,7 +35,12 @@
 #include "dataflow/program.hpp"
 #include "dataflow/statistics.hpp"
 
+#include "backend/default.hpp"
 #include "backend/sequential.hpp"
+#include "core/threads.hpp"
 
+#include "blas/level1.hpp"
 #include "blas/spmm.hpp"
 #include "blas/spmv.hpp"
+
+#include "model.hpp"

@@ -120,6 +120,22 @@ TEST_CASE("a plan refreshes values without re-planning and refuses a different p
     }
 }
 
+TEST_CASE("a plan built from a moved matrix computes what one built from a copy does, for every op") {
+    const auto A = generators::rmat<double>(9, 6, 4);
+    for (placement pl : all_placements)
+        for (op o : all_ops) {
+            const auto copied = plan_spmv(A, pe_grid{3, 2}, pl, o);
+            auto moved_from = A;
+            const auto moved = plan_spmv(std::move(moved_from), pe_grid{3, 2}, pl, o);
+            CHECK(moved.nnz() == A.nnz());
+            const auto x = random_vector<double>(static_cast<std::size_t>(copied.cols()), 7);
+            std::vector<double> want(static_cast<std::size_t>(copied.rows())), got(want.size());
+            copied.execute(backend::sequential{}, 1.0, x, 0.0, want);
+            moved.execute(backend::sequential{}, 1.0, x, 0.0, got);
+            CHECK(got == want);
+        }
+}
+
 TEST_CASE("a plan gives identical results run to run and from several threads sharing it") {
     const auto A = generators::rmat<double>(10, 8, 3);
     const auto plan = plan_spmv(A, pe_grid{4, 4}, placement::row_blocks);

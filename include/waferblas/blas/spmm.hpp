@@ -11,7 +11,8 @@
 
 #include <type_traits>
 
-#include "../backend/sequential.hpp"
+#include "../backend/default.hpp"
+#include "../backend/work_split.hpp"
 #include "../core/checks.hpp"
 #include "../core/matrix_view.hpp"
 #include "../core/operation.hpp"
@@ -35,8 +36,11 @@ void spmm(const Backend& backend, op o, std::type_identity_t<typename M::value_t
             kernels::conj_gather_spmm<T, I>(s.ptr, s.idx, s.val, alpha, kernels::strided(B), beta, kernels::strided(C));
             return;
         }
-        const auto part = partition_rows_by_nnz<I>(s.ptr, backend.concurrency());
-        detail::execute_spmm(backend, kernels::row_blocks_view<T, I>{s.ptr, s.idx, s.val, &part}, alpha, B, beta, C);
+        const std::size_t flops = 2 * s.val.size() * C.cols();
+        const auto part = partition_rows_by_nnz<I>(s.ptr, backend::free_function_pes(backend, s.val.size(), flops));
+        const kernels::row_blocks_view<T, I> blocks{s.ptr, s.idx, s.val, &part};
+        if (backend::runs_serially(backend, flops)) detail::execute_spmm(backend::sequential{}, blocks, alpha, B, beta, C);
+        else detail::execute_spmm(backend, blocks, alpha, B, beta, C);
     } else if (o == op::conj_transpose) {
         kernels::scatter_spmm<true, T, I>(s.ptr, s.idx, s.val, alpha, kernels::strided(B), beta, kernels::strided(C));
     } else {
@@ -48,13 +52,13 @@ template <compressed_sparse_matrix M>
 void spmm(op o, std::type_identity_t<typename M::value_type> alpha, const M& A,
           matrix_view<const typename M::value_type> B, std::type_identity_t<typename M::value_type> beta,
           matrix_view<typename M::value_type> C) {
-    spmm(backend::sequential{}, o, alpha, A, B, beta, C);
+    spmm(backend::default_backend{}, o, alpha, A, B, beta, C);
 }
 
 template <compressed_sparse_matrix M>
 void spmm(std::type_identity_t<typename M::value_type> alpha, const M& A, matrix_view<const typename M::value_type> B,
           std::type_identity_t<typename M::value_type> beta, matrix_view<typename M::value_type> C) {
-    spmm(backend::sequential{}, op::none, alpha, A, B, beta, C);
+    spmm(backend::default_backend{}, op::none, alpha, A, B, beta, C);
 }
 
 } // namespace waferblas

@@ -12,7 +12,8 @@
 
 #include <type_traits>
 
-#include "../backend/sequential.hpp"
+#include "../backend/default.hpp"
+#include "../backend/work_split.hpp"
 #include "../core/checks.hpp"
 #include "../core/operation.hpp"
 #include "../core/vector_view.hpp"
@@ -38,8 +39,19 @@ void spmv(const Backend& backend, op o, std::type_identity_t<typename M::value_t
             kernels::conj_gather_spmv<T, I>(s.ptr, s.idx, s.val, alpha, xv.data(), xv.stride(), beta, yv.data(), yv.stride());
             return;
         }
-        const auto part = partition_rows_by_nnz<I>(s.ptr, backend.concurrency());
-        detail::execute_spmv(backend, kernels::row_blocks_view<T, I>{s.ptr, s.idx, s.val, &part}, alpha, xv, beta, yv);
+        const std::size_t pes = backend::free_function_pes(backend, s.val.size(), 2 * s.val.size());
+        if (pes == 1) { // the common small or single-thread case: no partition, no scratch
+            if (xv.contiguous() && yv.contiguous())
+                kernels::csr_spmv_rows<true>(s.ptr.data(), s.idx.data(), s.val.data(), 0, yv.size(), alpha, xv.data(), 1, beta, yv.data(), 1);
+            else
+                kernels::csr_spmv_rows<false>(s.ptr.data(), s.idx.data(), s.val.data(), 0, yv.size(), alpha, xv.data(), xv.stride(), beta,
+                                              yv.data(), yv.stride());
+            return;
+        }
+        const auto part = partition_rows_by_nnz<I>(s.ptr, pes);
+        const kernels::row_blocks_view<T, I> blocks{s.ptr, s.idx, s.val, &part};
+        if (backend::runs_serially(backend, 2 * s.val.size())) detail::execute_spmv(backend::sequential{}, blocks, alpha, xv, beta, yv);
+        else detail::execute_spmv(backend, blocks, alpha, xv, beta, yv);
     } else if (o == op::conj_transpose) {
         kernels::scatter_spmv<true, T, I>(s.ptr, s.idx, s.val, alpha, xv.data(), xv.stride(), beta, yv.data(), yv.stride(), yv.size());
     } else {
@@ -51,14 +63,14 @@ template <compressed_sparse_matrix M, vector_like X, mutable_vector_like Y>
     requires std::same_as<vector_value_t<X>, typename M::value_type> && std::same_as<vector_value_t<Y>, typename M::value_type>
 void spmv(op o, std::type_identity_t<typename M::value_type> alpha, const M& A, X&& x,
           std::type_identity_t<typename M::value_type> beta, Y&& y) {
-    spmv(backend::sequential{}, o, alpha, A, std::forward<X>(x), beta, std::forward<Y>(y));
+    spmv(backend::default_backend{}, o, alpha, A, std::forward<X>(x), beta, std::forward<Y>(y));
 }
 
 template <compressed_sparse_matrix M, vector_like X, mutable_vector_like Y>
     requires std::same_as<vector_value_t<X>, typename M::value_type> && std::same_as<vector_value_t<Y>, typename M::value_type>
 void spmv(std::type_identity_t<typename M::value_type> alpha, const M& A, X&& x,
           std::type_identity_t<typename M::value_type> beta, Y&& y) {
-    spmv(backend::sequential{}, op::none, alpha, A, std::forward<X>(x), beta, std::forward<Y>(y));
+    spmv(backend::default_backend{}, op::none, alpha, A, std::forward<X>(x), beta, std::forward<Y>(y));
 }
 
 } // namespace waferblas

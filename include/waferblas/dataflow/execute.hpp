@@ -3,12 +3,16 @@
 // A backend only schedules: it runs the PE tasks (row_blocks: one per PE; checkerboard: one per PE
 // row) through parallel_for. The deterministic reduction of split rows runs afterwards on the
 // calling thread, so every backend produces the sequential backend's result for the same grid.
+// Programs too small to repay waking threads (backend::serial_threshold_flops) run on the calling
+// thread whatever the backend: the split is the grid's, so the result is the same.
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 #include <vector>
 
 #include "../backend/sequential.hpp"
+#include "../backend/work_split.hpp"
 #include "../core/matrix_view.hpp"
 #include "../core/vector_view.hpp"
 #include "../kernels/checkerboard.hpp"
@@ -76,6 +80,8 @@ void execute_spmm(const Backend& backend, const checkerboard_blocks<T, I>& b, co
 template <class Backend, class T, class I>
 void execute_spmv(const Backend& backend, const sparse_program<T, I>& prog, T alpha, vector_view<const T> x, T beta,
                   vector_view<T> y) {
+    if (!std::is_same_v<Backend, backend::sequential> && backend::runs_serially(backend, 2 * prog.nnz()))
+        return execute_spmv(backend::sequential{}, prog, alpha, x, beta, y);
     if (prog.placement() == placement::row_blocks) execute_spmv(backend, prog.row_blocks(), alpha, x, beta, y);
     else execute_spmv(backend, prog.blocks(), prog.grid(), alpha, x, beta, y);
 }
@@ -83,6 +89,8 @@ void execute_spmv(const Backend& backend, const sparse_program<T, I>& prog, T al
 template <class Backend, class T, class I>
 void execute_spmm(const Backend& backend, const sparse_program<T, I>& prog, T alpha, matrix_view<const T> B, T beta,
                   matrix_view<T> C) {
+    if (!std::is_same_v<Backend, backend::sequential> && backend::runs_serially(backend, 2 * prog.nnz() * C.cols()))
+        return execute_spmm(backend::sequential{}, prog, alpha, B, beta, C);
     if (prog.placement() == placement::row_blocks) execute_spmm(backend, prog.row_blocks(), alpha, B, beta, C);
     else execute_spmm(backend, prog.blocks(), prog.grid(), alpha, B, beta, C);
 }

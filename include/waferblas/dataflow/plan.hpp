@@ -6,16 +6,19 @@
 //   plan.refresh_values(A);                   // same pattern: no re-analysis
 //   std::cout << plan.statistics().summary(); // tasks, flops, bytes and words per PE
 //
-// Contract: planning analyses and copies A once. execute() is const and safe to call from several
-// threads at once on one plan (each call has its own scratch). x and y (B and C) must not overlap.
+// Without a backend argument, execute() runs on backend::default_backend (see backend/default.hpp).
+// Contract: planning analyses and copies A once (plan_spmv(std::move(A), ...) takes A's arrays over
+// instead, for row_blocks). execute() is const and safe to call from several threads at once on
+// one plan (each call has its own scratch). x and y (B and C) must not overlap.
 // refresh_values() must not run concurrently with execute().
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 
-#include "../backend/sequential.hpp"
+#include "../backend/default.hpp"
 #include "../core/checks.hpp"
 #include "../core/matrix_view.hpp"
 #include "../core/operation.hpp"
@@ -54,6 +57,8 @@ class spmv_plan : public detail::plan_base<T, I> {
 public:
     spmv_plan(const csr_matrix<T, I>& A, const pe_grid& grid, waferblas::placement pl, op o = op::none)
         : detail::plan_base<T, I>(sparse_program<T, I>::lower(A, grid, pl, o)) {}
+    spmv_plan(csr_matrix<T, I>&& A, const pe_grid& grid, waferblas::placement pl, op o = op::none)
+        : detail::plan_base<T, I>(sparse_program<T, I>::lower(std::move(A), grid, pl, o)) {}
 
     template <backend::executor Backend, vector_like X, mutable_vector_like Y>
         requires std::same_as<vector_value_t<X>, T> && std::same_as<vector_value_t<Y>, T>
@@ -67,7 +72,7 @@ public:
     template <vector_like X, mutable_vector_like Y>
         requires std::same_as<vector_value_t<X>, T> && std::same_as<vector_value_t<Y>, T>
     void execute(std::type_identity_t<T> alpha, X&& x, std::type_identity_t<T> beta, Y&& y) const {
-        execute(backend::sequential{}, alpha, std::forward<X>(x), beta, std::forward<Y>(y));
+        execute(backend::default_backend{}, alpha, std::forward<X>(x), beta, std::forward<Y>(y));
     }
 
     /// Per-PE tasks, flops, memory and traffic of one execution.
@@ -80,6 +85,8 @@ class spmm_plan : public detail::plan_base<T, I> {
 public:
     spmm_plan(const csr_matrix<T, I>& A, const pe_grid& grid, waferblas::placement pl, op o = op::none)
         : detail::plan_base<T, I>(sparse_program<T, I>::lower(A, grid, pl, o)) {}
+    spmm_plan(csr_matrix<T, I>&& A, const pe_grid& grid, waferblas::placement pl, op o = op::none)
+        : detail::plan_base<T, I>(sparse_program<T, I>::lower(std::move(A), grid, pl, o)) {}
 
     template <backend::executor Backend>
     void execute(const Backend& backend, std::type_identity_t<T> alpha, matrix_view<const T> B, std::type_identity_t<T> beta,
@@ -89,7 +96,7 @@ public:
     }
 
     void execute(std::type_identity_t<T> alpha, matrix_view<const T> B, std::type_identity_t<T> beta, matrix_view<T> C) const {
-        execute(backend::sequential{}, alpha, B, beta, C);
+        execute(backend::default_backend{}, alpha, B, beta, C);
     }
 
     /// Per-PE statistics of one execution with `rhs_cols` dense columns.
@@ -102,10 +109,24 @@ template <scalar T, index I>
     return spmv_plan<T, I>(A, grid, pl, o);
 }
 
+/// Takes A over: a row_blocks plan then keeps A's arrays instead of copying them.
+template <scalar T, index I>
+[[nodiscard]] spmv_plan<T, I> plan_spmv(csr_matrix<T, I>&& A, const pe_grid& grid,
+                                        placement pl = placement::row_blocks, op o = op::none) {
+    return spmv_plan<T, I>(std::move(A), grid, pl, o);
+}
+
 template <scalar T, index I>
 [[nodiscard]] spmm_plan<T, I> plan_spmm(const csr_matrix<T, I>& A, const pe_grid& grid,
                                         placement pl = placement::row_blocks, op o = op::none) {
     return spmm_plan<T, I>(A, grid, pl, o);
+}
+
+/// Takes A over: a row_blocks plan then keeps A's arrays instead of copying them.
+template <scalar T, index I>
+[[nodiscard]] spmm_plan<T, I> plan_spmm(csr_matrix<T, I>&& A, const pe_grid& grid,
+                                        placement pl = placement::row_blocks, op o = op::none) {
+    return spmm_plan<T, I>(std::move(A), grid, pl, o);
 }
 
 } // namespace waferblas

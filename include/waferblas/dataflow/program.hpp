@@ -14,6 +14,7 @@
 #include <string>
 #include <variant>
 #include <vector>
+#include <utility>
 
 #include "../core/error.hpp"
 #include "../core/operation.hpp"
@@ -35,9 +36,16 @@ public:
     using index_type = I;
 
     /// Lowers op(A) onto `grid` with placement `pl`. Costs O(nnz + rows + cols) (plus a transpose
-    /// for op != none) and copies A's arrays, so the program does not depend on A's lifetime.
+    /// for op != none) and copies what the placement keeps of A (row_blocks: A's arrays;
+    /// checkerboard: the blocks), so the program does not depend on A's lifetime. From an rvalue
+    /// A, row_blocks takes A's arrays over instead of copying them.
     [[nodiscard]] static sparse_program lower(const csr_matrix<T, I>& A, const pe_grid& grid, placement pl,
                                               op o = op::none) {
+        if (o == op::none) return sparse_program(A, grid, pl, o);
+        return sparse_program(apply_op(A, o), grid, pl, o);
+    }
+    [[nodiscard]] static sparse_program lower(csr_matrix<T, I>&& A, const pe_grid& grid, placement pl, op o = op::none) {
+        if (o == op::none) return sparse_program(std::move(A), grid, pl, o);
         return sparse_program(apply_op(A, o), grid, pl, o);
     }
 
@@ -90,12 +98,14 @@ public:
     }
 
 private:
-    sparse_program(csr_matrix<T, I> opA, const pe_grid& grid, waferblas::placement pl, op o)
+    /// M: csr_matrix (moved from) or const csr_matrix& (copied only where row_blocks keeps it).
+    template <class M>
+    sparse_program(M&& opA, const pe_grid& grid, waferblas::placement pl, op o)
         : grid_(grid), placement_(pl), op_(o), rows_(opA.rows()), cols_(opA.cols()),
           nnz_(static_cast<std::size_t>(opA.nnz())) {
         if (pl == placement::row_blocks) {
             part_ = partition_rows_by_nnz<I>(opA.row_ptr(), grid.size());
-            A_ = std::move(opA);
+            A_ = std::forward<M>(opA);
         } else {
             blocks_ = make_checkerboard_blocks<T, I>(opA.cols(), opA.row_ptr(), opA.col_idx(), opA.values(), grid);
             pattern_row_ptr_.assign(opA.row_ptr().begin(), opA.row_ptr().end());

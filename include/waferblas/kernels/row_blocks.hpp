@@ -7,6 +7,7 @@
 // in ascending PE order: the same order whatever backend or thread count ran the PE tasks.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <span>
 #include <vector>
@@ -51,10 +52,7 @@ void row_blocks_spmv_task(const row_blocks_view<T, I>& A, std::size_t p, T alpha
         s.head[p] = row_dot<Unit>(idx, val, kb, static_cast<std::size_t>(A.row_ptr[rb + 1]), x, incx);
         ++i;
     }
-    for (; i < re; ++i) {
-        const T sum = row_dot<Unit>(idx, val, static_cast<std::size_t>(A.row_ptr[i]), static_cast<std::size_t>(A.row_ptr[i + 1]), x, incx);
-        combine(y[static_cast<std::ptrdiff_t>(i) * incy], alpha, sum, beta);
-    }
+    csr_spmv_rows<Unit>(A.row_ptr.data(), idx, val, i, re, alpha, x, incx, beta, y, incy);
     s.carry[p] = part.has_carry(A.row_ptr, p)
                      ? row_dot<Unit>(idx, val, std::max(kb, static_cast<std::size_t>(A.row_ptr[re])), ke, x, incx)
                      : T{};

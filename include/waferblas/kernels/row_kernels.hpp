@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 
 #include "../core/scalar.hpp"
 #include "dense_operand.hpp"
+#include "simd.hpp"
 
 namespace waferblas::kernels {
 
@@ -35,18 +37,77 @@ template <bool Unit, class T, class I>
     return s0 + s1;
 }
 
+/// acc[0..W) = sum_{k in [b, e)} val[k] * B[idx[k], 0 .. W) with W a compile-time width: the sums
+/// stay in SIMD registers across the whole row instead of going through memory per nonzero, in two
+/// sets (even and odd nonzeros) added at the end, the order row_dot uses too.
+template <std::size_t W, class T, class I>
+inline void row_axpys_fixed(const I* idx, const T* val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
+                            T* acc) noexcept {
+    T r0[W] = {}, r1[W] = {};
+    std::size_t k = b;
+    for (; k + 1 < e; k += 2) {
+        const T a0 = val[k], a1 = val[k + 1];
+        const T* b0 = B + static_cast<std::ptrdiff_t>(idx[k]) * ldb;
+        const T* b1 = B + static_cast<std::ptrdiff_t>(idx[k + 1]) * ldb;
+#pragma GCC unroll 64
+        for (std::size_t t = 0; t < W; ++t) {
+            r0[t] += a0 * b0[t];
+            r1[t] += a1 * b1[t];
+        }
+    }
+    if (k < e) {
+        const T a0 = val[k];
+        const T* b0 = B + static_cast<std::ptrdiff_t>(idx[k]) * ldb;
+#pragma GCC unroll 64
+        for (std::size_t t = 0; t < W; ++t) r0[t] += a0 * b0[t];
+    }
+#pragma GCC unroll 64
+    for (std::size_t t = 0; t < W; ++t) acc[t] = r0[t] + r1[t];
+}
+
+/// Columns [c, n) in panels of W, then W/2, ..., 1 for the rest: one pass over the row per panel.
+template <std::size_t W, class T, class I>
+inline void row_axpys_panels(const I* idx, const T* val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
+                             T* acc, std::size_t c, std::size_t n) noexcept {
+    for (; c + W <= n; c += W) row_axpys_fixed<W>(idx, val, b, e, B + c, ldb, acc + c);
+    if constexpr (W > 1) row_axpys_panels<W / 2>(idx, val, b, e, B, ldb, acc, c, n);
+}
+
 /// acc[0..n) = sum_{k in [b, e)} val[k] * B[idx[k], :]  (Unit: B rows are contiguous).
+/// Real unit-stride operands take the register-panel kernels; each acc[t] then adds its terms in the
+/// same order whatever n is, so a column's result does not depend on how many columns B has.
 template <bool Unit, class T, class I>
 inline void row_axpys(const I* idx, const T* val, std::size_t b, std::size_t e, const strided_matrix<const T>& B,
                       T* acc, std::size_t n) noexcept {
-    for (std::size_t t = 0; t < n; ++t) acc[t] = T{};
-    for (std::size_t k = b; k < e; ++k) {
-        const T a = val[k];
-        const T* brow = B.row(static_cast<std::size_t>(idx[k]));
-        if constexpr (Unit) {
-            for (std::size_t t = 0; t < n; ++t) acc[t] += a * brow[t];
-        } else {
-            for (std::size_t t = 0; t < n; ++t) acc[t] += a * brow[static_cast<std::ptrdiff_t>(t) * B.col_stride];
+    if constexpr (Unit && std::is_floating_point_v<T>) {
+        row_axpys_panels<accumulator_panel<T>>(idx, val, b, e, B.data, B.row_stride, acc, 0, n);
+    } else {
+        for (std::size_t t = 0; t < n; ++t) acc[t] = T{};
+        for (std::size_t k = b; k < e; ++k) {
+            const T a = val[k];
+            const T* brow = B.row(static_cast<std::size_t>(idx[k]));
+            if constexpr (Unit) {
+                for (std::size_t t = 0; t < n; ++t) acc[t] += a * brow[t];
+            } else {
+                for (std::size_t t = 0; t < n; ++t) acc[t] += a * brow[static_cast<std::ptrdiff_t>(t) * B.col_stride];
+            }
+        }
+    }
+}
+
+/// y[i] = alpha * (row i of A) . x + beta * y[i] for the whole rows i in [rb, re).
+template <bool Unit, class T, class I>
+inline void csr_spmv_rows(const I* ptr, const I* idx, const T* val, std::size_t rb, std::size_t re, T alpha, const T* x,
+                          std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy) noexcept {
+    // The beta test is hoisted out of the row loop: for short rows it is a measurable share.
+    if (beta == T(0)) {
+        for (std::size_t i = rb; i < re; ++i)
+            y[static_cast<std::ptrdiff_t>(i) * incy] =
+                alpha * row_dot<Unit>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx);
+    } else {
+        for (std::size_t i = rb; i < re; ++i) {
+            T& yi = y[static_cast<std::ptrdiff_t>(i) * incy];
+            yi = alpha * row_dot<Unit>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx) + beta * yi;
         }
     }
 }

@@ -1,0 +1,94 @@
+// benchmarks/bench_spmv.cpp — y = A x for every library in spmv_libraries() on one matrix.
+//
+// Per configuration: the runner is built and its result verified against the reference loop once
+// (untimed, in the configuration slot), then the timing loop calls run() only.
+#include "runners.hpp"
+
+#include <exception>
+
+namespace wbbench {
+
+namespace {
+
+struct spmv_state {
+    std::unique_ptr<spmv_runner> runner;
+    std::string error;
+};
+
+void bench_spmv(benchmark::State& state, const matrix_entry& e, const spmv_library& lib) {
+    const int threads = static_cast<int>(state.range(0));
+    problem* p = nullptr;
+    try {
+        p = &current_problem(e);
+    } catch (const std::exception& ex) {
+        fail(state, "loading " + e.name + ": " + ex.what());
+        return;
+    }
+    const std::string key = "spmv/" + lib.name + "/" + e.name + "/" + std::to_string(threads);
+    auto& s = config_slot<spmv_state>(key, [&] {
+        auto st = std::make_shared<spmv_state>();
+        try {
+            st->runner = lib.make(*p, threads);
+            st->runner->prepare();
+            st->runner->run();
+            st->error = check_result(lib.name + " on " + e.name, st->runner->result(), p->y_ref);
+        } catch (const std::exception& ex) {
+            st->error = lib.name + " on " + e.name + ": " + ex.what();
+        }
+        return st;
+    });
+    if (!s.error.empty()) {
+        fail(state, s.error);
+        return;
+    }
+    s.runner->prepare();
+    try {
+        for (auto _ : state) {
+            s.runner->run();
+            benchmark::ClobberMemory();
+        }
+    } catch (const std::exception& ex) {
+        fail(state, lib.name + " on " + e.name + ": " + ex.what());
+        return;
+    }
+    report_rates(state, spmv_bytes(p->rows(), p->cols(), p->nnz()), 2.0 * static_cast<double>(p->nnz()));
+    report_shape(state, p->rows(), p->cols(), p->nnz());
+}
+
+/// Building a plan (the inspector): copy and analysis of A for one placement. Issue #3 asks that an
+/// SpMV plan costs at most 3 SpMV executions; summarize.py sets this against spmv/waferblas_tbb at
+/// 1 thread. row_blocks on a 1 x 2 chain (what a 2-thread plan uses), checkerboard on 2 x 2.
+void bench_plan_build(benchmark::State& state, const matrix_entry& e, waferblas::placement pl) {
+    problem* p = nullptr;
+    try {
+        p = &current_problem(e);
+    } catch (const std::exception& ex) {
+        fail(state, "loading " + e.name + ": " + ex.what());
+        return;
+    }
+    const waferblas::pe_grid grid = pl == waferblas::placement::row_blocks ? waferblas::pe_grid{1, 2} : waferblas::pe_grid{2, 2};
+    for (auto _ : state) {
+        auto plan = waferblas::plan_spmv(p->A, grid, pl);
+        benchmark::DoNotOptimize(plan);
+    }
+    report_shape(state, p->rows(), p->cols(), p->nnz());
+}
+
+} // namespace
+
+void register_spmv(const matrix_entry& e) {
+    for (const auto pl : {waferblas::placement::row_blocks, waferblas::placement::checkerboard}) {
+        const std::string name = std::string("plan_build/") + (pl == waferblas::placement::row_blocks ? "row_blocks" : "checkerboard") +
+                                 "/" + e.name + "/threads:1";
+        benchmark::RegisterBenchmark(name.c_str(), [e, pl](benchmark::State& st) { bench_plan_build(st, e, pl); })
+            ->UseRealTime()
+            ->Unit(benchmark::kMicrosecond);
+    }
+    for (const auto& lib : spmv_libraries()) {
+        const std::string name = "spmv/" + lib.name + "/" + e.name;
+        with_threads(benchmark::RegisterBenchmark(name.c_str(), [e, lib](benchmark::State& st) { bench_spmv(st, e, lib); }),
+                     lib.multi_threaded);
+    }
+}
+
+} // namespace wbbench

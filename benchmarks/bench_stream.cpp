@@ -1,0 +1,81 @@
+// benchmarks/bench_stream.cpp — the STREAM triad a[i] = b[i] + s c[i], the bandwidth reference.
+//
+// Three arrays of options().stream_n doubles (default 2^25 each, 768 MiB in all: well beyond the
+// last-level cache), 24 B per element, OpenMP static schedule with the arrays first touched by the
+// same schedule. The summarizer divides SpMV and level-1 bandwidths by this figure.
+#include "common.hpp"
+
+#include <memory>
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+namespace wbbench {
+
+namespace {
+
+struct stream_arrays {
+    std::size_t n;
+    std::unique_ptr<double[]> a, b, c;
+    explicit stream_arrays(std::size_t len, int threads) : n(len), a(new double[len]), b(new double[len]), c(new double[len]) {
+        const auto count = static_cast<long long>(n);
+        double *pa = a.get(), *pb = b.get(), *pc = c.get();
+#if defined(_OPENMP)
+#pragma omp parallel for schedule(static) num_threads(threads)
+#endif
+        for (long long i = 0; i < count; ++i) {
+            pa[i] = 0.0;
+            pb[i] = 1.0;
+            pc[i] = 2.0;
+        }
+        static_cast<void>(threads);
+    }
+};
+
+void triad(const stream_arrays& s, double scalar, int threads) {
+    const auto count = static_cast<long long>(s.n);
+    double* __restrict a = s.a.get();
+    const double* __restrict b = s.b.get();
+    const double* __restrict c = s.c.get();
+#if defined(_OPENMP)
+#pragma omp parallel for schedule(static) num_threads(threads)
+#endif
+    for (long long i = 0; i < count; ++i) a[i] = b[i] + scalar * c[i];
+    static_cast<void>(threads);
+}
+
+void bench_triad(benchmark::State& state) {
+    const int threads = static_cast<int>(state.range(0));
+    const std::size_t n = opts().stream_n;
+    // One allocation for both thread counts (the key does not name them).
+    auto& s = config_slot<stream_arrays>("stream/" + std::to_string(n), [&] { return std::make_shared<stream_arrays>(n, threads); });
+    constexpr double scalar = 3.0;
+    triad(s, scalar, threads);
+    for (const std::size_t i : {std::size_t{0}, n / 2, n - 1}) {
+        if (s.a[i] != s.b[i] + scalar * s.c[i]) {
+            fail(state, "stream triad: wrong result");
+            return;
+        }
+    }
+    for (auto _ : state) {
+        triad(s, scalar, threads);
+        benchmark::ClobberMemory();
+    }
+    report_rates(state, 24.0 * static_cast<double>(n), 2.0 * static_cast<double>(n));
+}
+
+} // namespace
+
+void register_stream() {
+    if (opts().stream_n == 0) return;
+    const std::string name = "stream_triad/reference/n:" + std::to_string(opts().stream_n);
+#if defined(_OPENMP)
+    const bool multi = true;
+#else
+    const bool multi = false;
+#endif
+    with_threads(benchmark::RegisterBenchmark(name.c_str(), bench_triad), multi);
+}
+
+} // namespace wbbench

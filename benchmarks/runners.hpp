@@ -1,0 +1,129 @@
+// benchmarks/runners.hpp — one object per (library, matrix, thread count): setup in the constructor
+// (untimed), the product in run() (timed), the result for verification in result() (untimed).
+//
+// The WaferBLAS runners are here; the peers' are in peers/*.hpp. Every runner computes
+// y = A x (SpMV) or C = A B with B row-major (SpMM), with alpha = 1 and beta = 0.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common.hpp"
+
+namespace wbbench {
+
+class spmv_runner {
+public:
+    virtual ~spmv_runner() = default;
+    /// Re-applies global settings (thread counts) before a timing loop; other benchmarks may have
+    /// changed them since the constructor ran.
+    virtual void prepare() {}
+    virtual void run() = 0;
+    [[nodiscard]] virtual std::vector<double> result() const = 0;
+};
+
+class spmm_runner {
+public:
+    virtual ~spmm_runner() = default;
+    virtual void prepare() {}
+    virtual void run() = 0;
+    /// rows x k, row-major.
+    [[nodiscard]] virtual std::vector<double> result() const = 0;
+};
+
+using spmv_factory = std::function<std::unique_ptr<spmv_runner>(problem&, int threads)>;
+using spmm_factory = std::function<std::unique_ptr<spmm_runner>(problem&, const spmm_operands&, int threads)>;
+
+/// A library as the registration functions see it: its name in benchmark names, whether it runs
+/// with more than one thread, and how to build its runner.
+struct spmv_library {
+    std::string name;
+    bool multi_threaded;
+    spmv_factory make;
+};
+struct spmm_library {
+    std::string name;
+    bool multi_threaded;
+    spmm_factory make;
+};
+
+// ---------------------------------------------------------------------------------------------------
+// WaferBLAS
+
+/// The free function on a backend: waferblas::spmv(backend, op::none, 1, A, x, 0, y).
+template <class Backend>
+class waferblas_spmv final : public spmv_runner {
+public:
+    waferblas_spmv(const problem& p, Backend b) : p_(p), backend_(b), y_(p.rows()) {}
+    void run() override { waferblas::spmv(backend_, waferblas::op::none, 1.0, p_.A, p_.x, 0.0, y_); }
+    [[nodiscard]] std::vector<double> result() const override { return y_; }
+
+private:
+    const problem& p_;
+    Backend backend_;
+    std::vector<double> y_;
+};
+
+/// A plan on a 1 x P chain of PEs (placement::row_blocks, P = threads), analysed once.
+template <class Backend>
+class waferblas_plan_spmv final : public spmv_runner {
+public:
+    waferblas_plan_spmv(const problem& p, Backend b, std::size_t pes)
+        : p_(p), backend_(b), plan_(waferblas::plan_spmv(p.A, waferblas::pe_grid{1, pes}, waferblas::placement::row_blocks)),
+          y_(p.rows()) {}
+    void run() override { plan_.execute(backend_, 1.0, p_.x, 0.0, y_); }
+    [[nodiscard]] std::vector<double> result() const override { return y_; }
+
+private:
+    const problem& p_;
+    Backend backend_;
+    waferblas::spmv_plan<double, std::int32_t> plan_;
+    std::vector<double> y_;
+};
+
+template <class Backend>
+class waferblas_spmm final : public spmm_runner {
+public:
+    waferblas_spmm(const problem& p, const spmm_operands& o, Backend b)
+        : p_(p), o_(o), backend_(b), C_(p.rows() * o.k) {}
+    void run() override {
+        waferblas::spmm(backend_, waferblas::op::none, 1.0, p_.A, waferblas::matrix_view<const double>(o_.B.data(), p_.cols(), o_.k),
+                        0.0, waferblas::matrix_view<double>(C_.data(), p_.rows(), o_.k));
+    }
+    [[nodiscard]] std::vector<double> result() const override { return C_; }
+
+private:
+    const problem& p_;
+    const spmm_operands& o_;
+    Backend backend_;
+    std::vector<double> C_;
+};
+
+template <class Backend>
+class waferblas_plan_spmm final : public spmm_runner {
+public:
+    waferblas_plan_spmm(const problem& p, const spmm_operands& o, Backend b, std::size_t pes)
+        : p_(p), o_(o), backend_(b),
+          plan_(waferblas::plan_spmm(p.A, waferblas::pe_grid{1, pes}, waferblas::placement::row_blocks)), C_(p.rows() * o.k) {}
+    void run() override {
+        plan_.execute(backend_, 1.0, waferblas::matrix_view<const double>(o_.B.data(), p_.cols(), o_.k), 0.0,
+                      waferblas::matrix_view<double>(C_.data(), p_.rows(), o_.k));
+    }
+    [[nodiscard]] std::vector<double> result() const override { return C_; }
+
+private:
+    const problem& p_;
+    const spmm_operands& o_;
+    Backend backend_;
+    waferblas::spmm_plan<double, std::int32_t> plan_;
+    std::vector<double> C_;
+};
+
+/// Every SpMV / SpMM library compiled in, WaferBLAS variants first (defined in peers.cpp).
+[[nodiscard]] std::vector<spmv_library> spmv_libraries();
+[[nodiscard]] std::vector<spmm_library> spmm_libraries();
+
+} // namespace wbbench

@@ -1,0 +1,107 @@
+// waferblas/backend/tbb.hpp — the oneTBB backend (needs TBB; target waferblas::tbb).
+//
+//   waferblas::spmv(waferblas::backend::tbb{}, 1.0, A, x, 0.0, y);    // waferblas::get_num_threads() threads
+//   waferblas::spmv(waferblas::backend::tbb{2}, 1.0, A, x, 0.0, y);   // 2 threads for this call
+//
+// Runs PE tasks with tbb::parallel_for and a static_partitioner: PE tasks are already balanced by
+// nonzeros, and a static split gives PE p to the same worker on every call, so a plan executed
+// repeatedly finds its part of A and y in that core's cache (the "thread affinity" of a plan).
+// Tasks are whole PE work lists, never single AXPYs.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <mutex>
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include "../core/threads.hpp"
+
+namespace waferblas::backend {
+
+namespace detail {
+
+/// One task_arena per thread count, created on first use and kept for the program's life (never
+/// destroyed: TBB's own globals may be gone when static destructors run). Creating an arena per
+/// call cost far more than a small sparse product (benchmarks/bench_spmv.cpp, before this cache:
+/// milliseconds against microseconds). Thread counts of 256 and more share the 255-thread arena.
+class tbb_arenas {
+public:
+    static constexpr std::size_t max_cached = 256;
+
+    /// The arena for `threads` workers, or nullptr when the caller's own arena already has that
+    /// many (then no arena switch is needed at all).
+    static oneapi::tbb::task_arena* get(std::size_t threads) {
+        if (threads == static_cast<std::size_t>(oneapi::tbb::this_task_arena::max_concurrency())) return nullptr;
+        if (threads >= max_cached) threads = max_cached - 1;
+        auto& slot = instance().slots_[threads];
+        oneapi::tbb::task_arena* a = slot.load(std::memory_order_acquire);
+        if (a != nullptr) return a;
+        const std::lock_guard lock(instance().mutex_);
+        a = slot.load(std::memory_order_relaxed);
+        if (a == nullptr) {
+            a = new oneapi::tbb::task_arena(static_cast<int>(threads)); // NOLINT(cppcoreguidelines-owning-memory)
+            a->initialize();
+            slot.store(a, std::memory_order_release);
+        }
+        return a;
+    }
+
+private:
+    static tbb_arenas& instance() {
+        static tbb_arenas arenas;
+        return arenas;
+    }
+    std::mutex mutex_;
+    std::array<std::atomic<oneapi::tbb::task_arena*>, max_cached> slots_{};
+};
+
+} // namespace detail
+
+class tbb {
+public:
+    static constexpr const char* name = "tbb";
+
+    /// threads = 0: get_num_threads() at the time of each call.
+    explicit tbb(std::size_t threads = 0) noexcept : options_{threads, false} {}
+    explicit tbb(execution_options o) noexcept : options_(o) {}
+
+    [[nodiscard]] std::size_t concurrency() const noexcept { return options_.threads != 0 ? options_.threads : get_num_threads(); }
+    [[nodiscard]] bool deterministic() const noexcept { return options_.deterministic; }
+
+    template <class F>
+    void parallel_for(std::size_t n, F&& f) const {
+        const std::size_t t = concurrency();
+        if (n <= 1 || t <= 1) {
+            for (std::size_t i = 0; i < n; ++i) f(i);
+            return;
+        }
+        // The fork and the join restated with atomics in this (instrumented) header: TBB's own
+        // hand-offs happen inside libtbb, which ThreadSanitizer cannot see when libtbb is not built
+        // with it (Debian's is not). One release/acquire pair per chunk: nothing next to a PE task.
+        std::atomic<std::size_t> forked{0}, joined{0};
+        forked.store(1, std::memory_order_release);
+        auto body = [&] {
+            oneapi::tbb::parallel_for(
+                oneapi::tbb::blocked_range<std::size_t>(0, n, 1),
+                [&](const oneapi::tbb::blocked_range<std::size_t>& r) {
+                    (void)forked.load(std::memory_order_acquire);
+                    for (std::size_t i = r.begin(); i != r.end(); ++i) f(i);
+                    joined.fetch_add(r.size(), std::memory_order_release);
+                },
+                oneapi::tbb::static_partitioner{});
+        };
+        if (auto* arena = detail::tbb_arenas::get(t)) arena->execute(body);
+        else body();
+        (void)joined.load(std::memory_order_acquire);
+    }
+
+private:
+    execution_options options_;
+};
+
+} // namespace waferblas::backend

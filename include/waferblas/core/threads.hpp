@@ -1,0 +1,42 @@
+// waferblas/core/threads.hpp — the library-wide thread count.
+//
+//   waferblas::set_num_threads(2);      // every parallel backend uses 2 threads unless told otherwise
+//   waferblas::set_num_threads(0);      // back to the default: the machine's hardware threads
+//   waferblas::backend::tbb{4};         // per call: 4 threads for this backend object
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <thread>
+
+namespace waferblas {
+
+namespace detail {
+inline std::atomic<std::size_t>& thread_setting() noexcept {
+    static std::atomic<std::size_t> n{0};
+    return n;
+}
+} // namespace detail
+
+/// Sets the thread count parallel backends use when a call does not say; 0 restores the default.
+inline void set_num_threads(std::size_t n) noexcept { detail::thread_setting().store(n, std::memory_order_relaxed); }
+
+/// The thread count parallel backends use by default: set_num_threads' value, else the hardware's.
+[[nodiscard]] inline std::size_t get_num_threads() noexcept {
+    const std::size_t n = detail::thread_setting().load(std::memory_order_relaxed);
+    if (n != 0) return n;
+    const unsigned hw = std::thread::hardware_concurrency();
+    return hw == 0 ? 1 : hw;
+}
+
+/// How a parallel backend runs a call.
+///   threads        0: get_num_threads() at the time of the call.
+///   deterministic  true: the free functions split the work by the matrix alone, so results are
+///                  bitwise identical across backends and thread counts (plans always are: their
+///                  grid fixes the split). false: the split may follow the thread count.
+struct execution_options {
+    std::size_t threads = 0;
+    bool deterministic = false;
+};
+
+} // namespace waferblas

@@ -1,0 +1,305 @@
+// Backend agreement: the parallel backends (tbb and openmp, with 1 and 2 threads) against the
+// sequential reference. Plans fix the split by their grid, so every backend must reproduce the
+// sequential result bit for bit; so must the free functions when deterministic results are asked
+// for. Otherwise the free functions may split by thread count and must match within the error
+// bound. Also: several std::threads sharing one const plan or one const matrix at once.
+#include <waferblas/backend/openmp.hpp>
+#include <waferblas/backend/tbb.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <complex>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <waferblas/io/matrix_market.hpp>
+
+#include "backends.hpp"
+#include "reference.hpp"
+#include "test_matrices.hpp"
+
+using namespace waferblas;
+using namespace waferblas::testing;
+
+static_assert(backend_count() == 5, "this test needs both parallel backends: sequential, tbb{1}, tbb{2}, openmp{1}, openmp{2}");
+
+namespace {
+
+constexpr op all_ops[] = {op::none, op::transpose, op::conj_transpose};
+const pe_grid agreement_grids[] = {{1, 1}, {2, 2}, {4, 4}, {16, 16}};
+constexpr placement all_placements[] = {placement::row_blocks, placement::checkerboard};
+constexpr std::size_t rhs_cols = 3;
+
+template <class T>
+bool bitwise_equal(const std::vector<T>& a, const std::vector<T>& b) {
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
+}
+
+/// Index of the first entry where a and b differ in any bit, or -1.
+template <class T>
+std::ptrdiff_t first_difference(const std::vector<T>& a, const std::vector<T>& b) {
+    if (a.size() != b.size()) return 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (std::memcmp(&a[i], &b[i], sizeof(T)) != 0) return static_cast<std::ptrdiff_t>(i);
+    return -1;
+}
+
+/// Dense operands of an SpMM: B (n x rhs_cols, row-major) and C (m x rhs_cols, column-major with
+/// a padded leading dimension, so C's rows are strided and its padding must stay untouched).
+template <class T>
+struct spmm_operands {
+    std::size_t m, n, ldc;
+    std::vector<T> b, c0;
+
+    spmm_operands(std::size_t rows, std::size_t cols, std::uint64_t seed)
+        : m(rows), n(cols), ldc(rows + 2), b(random_vector<T>(cols * rhs_cols, seed)),
+          c0(random_vector<T>(ldc * rhs_cols, seed + 1)) {}
+
+    [[nodiscard]] matrix_view<const T> B() const { return {b.data(), n, rhs_cols, layout::row_major}; }
+    [[nodiscard]] matrix_view<T> C(std::vector<T>& c) const { return {c.data(), m, rhs_cols, layout::col_major, ldc}; }
+};
+
+/// Every plan (grid x placement x op) on every backend reproduces the sequential backend bitwise:
+/// SpMV with unit and strided vectors, and SpMM.
+template <class T, class I>
+void check_plans_agree(const std::string& name, const csr_matrix<T, I>& A) {
+    const T alpha = make_scalar<T>(0.75, -0.5);
+    const T beta = make_scalar<T>(-1.25, 0.25);
+    for (op o : all_ops) {
+        const auto m = static_cast<std::size_t>(o == op::none ? A.rows() : A.cols());
+        const auto n = static_cast<std::size_t>(o == op::none ? A.cols() : A.rows());
+        const auto x = random_vector<T>(n, 21), y0 = random_vector<T>(m, 22);
+        // Strided: x every other element, y backwards.
+        std::vector<T> xs(2 * n + 1);
+        for (std::size_t i = 0; i < n; ++i) xs[2 * i] = x[i];
+        const auto strided_x = vector_view<const T>(xs.data(), n, 2);
+        const auto strided_y = [&](std::vector<T>& y) { return vector_view<T>(m ? y.data() + m - 1 : y.data(), m, -1); };
+        const spmm_operands<T> mm(m, n, 23);
+
+        for (const pe_grid& grid : agreement_grids)
+            for (placement pl : all_placements) {
+                const std::string what = name + " " + to_string(o) + " " + to_string(grid) + " " + to_string(pl);
+                const auto plan = plan_spmv(A, grid, pl, o);
+                const auto mplan = plan_spmm(A, grid, pl, o);
+                const backend::sequential seq;
+                auto ref = y0, ref_strided = y0, ref_mm = mm.c0;
+                plan.execute(seq, alpha, x, beta, ref);
+                plan.execute(seq, alpha, strided_x, beta, strided_y(ref_strided));
+                mplan.execute(seq, alpha, mm.B(), beta, mm.C(ref_mm));
+                for_each_backend(false, [&](const auto& b, const std::string& bname) {
+                    INFO(what << " on " << bname);
+                    auto y = y0;
+                    plan.execute(b, alpha, x, beta, y);
+                    CHECK_MESSAGE(first_difference(y, ref) == -1, "spmv plan: first differing entry " << first_difference(y, ref));
+                    y = y0;
+                    plan.execute(b, alpha, strided_x, beta, strided_y(y));
+                    CHECK_MESSAGE(first_difference(y, ref_strided) == -1, "strided spmv plan: first differing entry " << first_difference(y, ref_strided));
+                    auto c = mm.c0;
+                    mplan.execute(b, alpha, mm.B(), beta, mm.C(c));
+                    CHECK_MESSAGE(first_difference(c, ref_mm) == -1, "spmm plan: first differing entry " << first_difference(c, ref_mm));
+                });
+            }
+    }
+}
+
+/// alpha op(A) B + beta C0 by Eigen, with the magnitude |alpha| |op(A)| |B| + |beta| |C0| for the
+/// error bound; compares a column-major C (leading dimension mm.ldc) against it.
+template <class T, class I>
+struct spmm_reference {
+    dense_matrix<T> want;
+    Eigen::Matrix<real_t<T>, Eigen::Dynamic, Eigen::Dynamic> magnitude;
+    std::size_t terms = 0;
+
+    spmm_reference(const csr_matrix<T, I>& A, op o, T alpha, const spmm_operands<T>& mm, T beta) {
+        using row_major = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+        const auto E = eigen_op(A, o);
+        const Eigen::Map<const row_major> Be(mm.b.data(), static_cast<Eigen::Index>(mm.n), static_cast<Eigen::Index>(rhs_cols));
+        const dense_matrix<T> C0 = column_major(mm.c0, mm);
+        want = alpha * (E * Be) + beta * C0;
+        magnitude = std::abs(alpha) * (E.cwiseAbs() * Be.cwiseAbs()) + std::abs(beta) * C0.cwiseAbs();
+        for (Eigen::Index i = 0; i < E.outerSize(); ++i)
+            terms = std::max(terms, static_cast<std::size_t>(E.outerIndexPtr()[i + 1] - E.outerIndexPtr()[i]));
+    }
+
+    static dense_matrix<T> column_major(const std::vector<T>& c, const spmm_operands<T>& mm) {
+        dense_matrix<T> d(static_cast<Eigen::Index>(mm.m), static_cast<Eigen::Index>(rhs_cols));
+        for (std::size_t j = 0; j < rhs_cols; ++j)
+            for (std::size_t i = 0; i < mm.m; ++i) d(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = c[i + j * mm.ldc];
+        return d;
+    }
+
+    void check(const std::vector<T>& c, const spmm_operands<T>& mm) const {
+        const auto bad = first_violation<T>(column_major(c, mm), want, magnitude, terms);
+        INFO("first wrong entry " << bad);
+        CHECK(bad == -1);
+    }
+};
+
+/// The free functions, CSR and CSC operands, every op: with deterministic options bitwise identical
+/// on every backend (and correct); without, correct within the error bound.
+template <class T, class I>
+void check_free_functions(const std::string& name, const csr_matrix<T, I>& A) {
+    const T alpha = make_scalar<T>(-0.5, 1.0);
+    const T beta = make_scalar<T>(0.5, -0.25);
+    const auto Ac = to_csc(A);
+    for (op o : all_ops) {
+        const auto m = static_cast<std::size_t>(o == op::none ? A.rows() : A.cols());
+        const auto n = static_cast<std::size_t>(o == op::none ? A.cols() : A.rows());
+        const auto x = random_vector<T>(n, 31), y0 = random_vector<T>(m, 32);
+        const spmv_reference<T, I> ref(A, o, alpha, x, beta, y0);
+        const spmm_operands<T> mm(m, n, 33);
+        const spmm_reference<T, I> mref(A, o, alpha, mm, beta);
+
+        for (bool deterministic : {true, false}) {
+            bool have_first = false;
+            std::vector<T> first_csr, first_csc, first_mm_csr, first_mm_csc;
+            for_each_backend(deterministic, [&](const auto& b, const std::string& bname) {
+                const std::string what = name + " " + to_string(o) + " free function on " + bname +
+                                         (deterministic ? " (deterministic)" : "");
+                INFO(what);
+                auto y = y0, yc = y0;
+                spmv(b, o, alpha, A, x, beta, y);
+                spmv(b, o, alpha, Ac, x, beta, yc);
+                ref.check(y, what + " csr");
+                ref.check(yc, what + " csc");
+                auto c = mm.c0, cc = mm.c0;
+                spmm(b, o, alpha, A, mm.B(), beta, mm.C(c));
+                spmm(b, o, alpha, Ac, mm.B(), beta, mm.C(cc));
+                mref.check(c, mm);
+                mref.check(cc, mm);
+                if (!deterministic) return;
+                if (!have_first) {
+                    have_first = true;
+                    first_csr = y;
+                    first_csc = yc;
+                    first_mm_csr = c;
+                    first_mm_csc = cc;
+                    return;
+                }
+                CHECK_MESSAGE(first_difference(y, first_csr) == -1, "spmv csr differs from sequential at " << first_difference(y, first_csr));
+                CHECK_MESSAGE(first_difference(yc, first_csc) == -1, "spmv csc differs from sequential at " << first_difference(yc, first_csc));
+                CHECK_MESSAGE(first_difference(c, first_mm_csr) == -1, "spmm csr differs from sequential at " << first_difference(c, first_mm_csr));
+                CHECK_MESSAGE(first_difference(cc, first_mm_csc) == -1, "spmm csc differs from sequential at " << first_difference(cc, first_mm_csc));
+            });
+        }
+    }
+}
+
+std::vector<std::filesystem::path> shared_matrix_files() {
+    std::vector<std::filesystem::path> files;
+    if (const auto dir = shared_matrices_dir())
+        for (const auto& e : std::filesystem::directory_iterator(*dir))
+            if (e.path().extension() == ".mtx") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+} // namespace
+
+TEST_CASE_TEMPLATE("plans give bitwise identical results on every backend and thread count (generated matrices)", TI,
+                   std::pair<double, std::int32_t>, std::pair<std::complex<float>, std::int64_t>,
+                   std::pair<float, std::int32_t>) {
+    using T = typename TI::first_type;
+    using I = typename TI::second_type;
+    for (const auto& c : generated_cases<T, I>()) check_plans_agree<T, I>(c.name, c.A);
+}
+
+TEST_CASE_TEMPLATE("free functions agree bitwise across backends when deterministic, within the bound otherwise (generated matrices)",
+                   TI, std::pair<double, std::int32_t>, std::pair<std::complex<float>, std::int64_t>,
+                   std::pair<float, std::int32_t>) {
+    using T = typename TI::first_type;
+    using I = typename TI::second_type;
+    for (const auto& c : generated_cases<T, I>()) check_free_functions<T, I>(c.name, c.A);
+}
+
+TEST_CASE("plans and deterministic free functions agree bitwise across backends on every shared matrix") {
+    const auto files = shared_matrix_files();
+    if (files.empty()) {
+        MESSAGE("no shared matrix collection (set WAFERBLAS_MATRICES): skipped");
+        return;
+    }
+    for (const auto& f : files) {
+        const std::string name = f.filename().string();
+        if (io::read_matrix_market_header(f).field == io::mm_field::complex) {
+            const auto A = io::read_matrix_market<std::complex<double>>(f);
+            check_plans_agree(name, A);
+            check_free_functions(name, A);
+        } else {
+            const auto A = io::read_matrix_market<double>(f);
+            check_plans_agree(name, A);
+            check_free_functions(name, A);
+        }
+    }
+}
+
+TEST_CASE("threads sharing one const plan or one const matrix get identical results on tbb and openmp") {
+    const auto A = generators::rmat<double>(11, 8, 5);
+    const auto x = random_vector<double>(static_cast<std::size_t>(A.cols()), 41);
+    const std::size_t m = static_cast<std::size_t>(A.rows());
+    const auto row_plan = plan_spmv(A, pe_grid{4, 4}, placement::row_blocks);
+    const auto board_plan = plan_spmv(A, pe_grid{4, 4}, placement::checkerboard, op::transpose);
+    const execution_options deterministic{2, true};
+
+    std::vector<double> want_row(m), want_board(m), want_free(m);
+    row_plan.execute(backend::sequential{}, 1.0, x, 0.0, want_row);
+    board_plan.execute(backend::sequential{}, 1.0, x, 0.0, want_board);
+    spmv(backend::sequential{deterministic}, op::none, 1.0, A, x, 0.0, want_free);
+
+    constexpr std::size_t thread_count = 4, repeats = 3;
+    // Per thread: the results of each repeat on each of tbb and openmp, for three products.
+    struct results {
+        std::vector<std::vector<double>> row, board, free;
+    };
+    std::vector<results> got(thread_count);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < thread_count; ++t)
+        threads.emplace_back([&, t] {
+            auto run = [&](const auto& b) {
+                for (std::size_t r = 0; r < repeats; ++r) {
+                    std::vector<double> y(m);
+                    row_plan.execute(b, 1.0, x, 0.0, y);
+                    got[t].row.push_back(y);
+                    board_plan.execute(b, 1.0, x, 0.0, y);
+                    got[t].board.push_back(y);
+                    spmv(b, op::none, 1.0, A, x, 0.0, y);
+                    got[t].free.push_back(y);
+                }
+            };
+            run(backend::tbb{deterministic});
+            run(backend::openmp{deterministic});
+        });
+    for (auto& th : threads) th.join();
+    for (std::size_t t = 0; t < thread_count; ++t) {
+        INFO("thread " << t);
+        REQUIRE(got[t].row.size() == 2 * repeats);
+        for (std::size_t r = 0; r < 2 * repeats; ++r) {
+            INFO((r < repeats ? "tbb" : "openmp") << " run " << r % repeats);
+            CHECK(bitwise_equal(got[t].row[r], want_row));
+            CHECK(bitwise_equal(got[t].board[r], want_board));
+            CHECK(bitwise_equal(got[t].free[r], want_free));
+        }
+    }
+}
+
+TEST_CASE("the backends honour their thread count and deterministic flag") {
+    CHECK(backend::tbb{3}.concurrency() == 3);
+    CHECK(backend::openmp{3}.concurrency() == 3);
+    CHECK_FALSE(backend::tbb{3}.deterministic());
+    CHECK(backend::tbb{execution_options{2, true}}.deterministic());
+    CHECK(backend::openmp{execution_options{2, true}}.deterministic());
+    CHECK(backend::sequential{execution_options{0, true}}.deterministic());
+    CHECK(backend::sequential{}.concurrency() == 1);
+    // Every index is visited exactly once, whatever the thread count.
+    for (std::size_t t : {std::size_t{1}, std::size_t{2}}) {
+        std::vector<int> tbb_hits(1000), omp_hits(1000);
+        backend::tbb{t}.parallel_for(tbb_hits.size(), [&](std::size_t i) { ++tbb_hits[i]; });
+        backend::openmp{t}.parallel_for(omp_hits.size(), [&](std::size_t i) { ++omp_hits[i]; });
+        CHECK(std::all_of(tbb_hits.begin(), tbb_hits.end(), [](int h) { return h == 1; }));
+        CHECK(std::all_of(omp_hits.begin(), omp_hits.end(), [](int h) { return h == 1; }));
+    }
+}

@@ -1,0 +1,566 @@
+#!/usr/bin/env python3
+"""Turn waferblas_bench JSON output into the markdown tables of docs/performance.md.
+
+    tools/bench/summarize.py results.json [more.json ...] [--out summary.md] [--csv summary.csv]
+                             [--doc docs/performance.md] [--large-bytes 1e8]
+
+Reads Google Benchmark JSON (--benchmark_out_format=json). With --benchmark_repetitions=N and
+--benchmark_report_aggregates_only=true each configuration has a "median" aggregate, which is used;
+without aggregates the median of the iteration entries is used. Several files (separate runs) are
+combined by taking the median of their per-run values.
+
+Benchmark names are <kernel>/<library>/<problem>[/k:<cols>]/threads:<T>[/real_time] (see
+benchmarks/common.hpp). All times are wall-clock ("real_time").
+
+Ratios are time(waferblas variant) / time(fastest peer) on the same matrix and thread count:
+< 1 means WaferBLAS is faster. Peers: Eigen, GraphBLAS (the better of graphblas and
+graphblas_accum, as in the peer baseline), librsb. "% triad" is the variant's effective bandwidth
+(compulsory CSR bytes / time) as a fraction of the STREAM triad bandwidth of the same run and
+thread count, shown only for matrices whose per-call traffic exceeds --large-bytes (smaller ones
+run from cache, where the fraction means nothing).
+
+--doc replaces the text between "<!-- bench-results:begin -->" and "<!-- bench-results:end -->"
+in the given file with the generated tables. Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import statistics
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+WAFERBLAS = ["waferblas_tbb", "waferblas_omp", "waferblas_seq", "waferblas_plan_tbb"]
+PEER_LIBS = {"eigen": "Eigen", "graphblas": "GraphBLAS", "graphblas_accum": "GraphBLAS", "librsb": "librsb"}
+PEERS = ["Eigen", "GraphBLAS", "librsb"]
+SHORT = {
+    "waferblas_tbb": "wb tbb",
+    "waferblas_omp": "wb omp",
+    "waferblas_seq": "wb seq",
+    "waferblas_plan_tbb": "wb plan",
+}
+BEGIN = "<!-- bench-results:begin -->"
+END = "<!-- bench-results:end -->"
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading
+
+
+def parse_name(name: str):
+    """'spmm/eigen/bcsstk16/k:32/threads:2/real_time' -> ('spmm', 'eigen', 'bcsstk16', {'k': 32, 'threads': 2})."""
+    parts = [p for p in name.split("/") if p not in ("real_time", "process_time", "manual_time")]
+    if len(parts) < 3:
+        return None
+    kernel, lib, prob = parts[0], parts[1], parts[2]
+    params = {}
+    for p in parts[3:]:
+        if ":" in p:
+            key, value = p.split(":", 1)
+            try:
+                params[key] = int(value)
+            except ValueError:
+                params[key] = value
+    params.setdefault("threads", 1)
+    return kernel, lib, prob, params
+
+
+class Result:
+    __slots__ = ("kernel", "lib", "problem", "k", "threads", "time", "gbs", "gflops", "rows", "cols", "nnz", "cv")
+
+    def __init__(self, kernel, lib, problem, k, threads):
+        self.kernel, self.lib, self.problem, self.k, self.threads = kernel, lib, problem, k, threads
+        self.time = self.gbs = self.gflops = None
+        self.rows = self.cols = self.nnz = None
+        self.cv = None  # coefficient of variation of the repetitions' times, when reported
+
+
+def load(paths):
+    """Returns (results keyed by (kernel, lib, problem, k, threads), contexts, errors)."""
+    samples = defaultdict(lambda: defaultdict(list))  # key -> field -> per-run values
+    contexts, errors = [], {}
+    cvs = defaultdict(list)
+    for path in paths:
+        data = json.loads(Path(path).read_text())
+        contexts.append(data.get("context", {}))
+        per_file = defaultdict(lambda: defaultdict(list))
+        has_median = set()
+        for b in data.get("benchmarks", []):
+            run_name = b.get("run_name") or b.get("name", "")
+            parsed = parse_name(run_name)
+            if parsed is None:
+                continue
+            kernel, lib, prob, params = parsed
+            key = (kernel, lib, prob, params.get("k", 0), params["threads"])
+            if b.get("error_occurred"):
+                errors[key] = b.get("error_message", "error")
+                continue
+            if b.get("run_type") == "aggregate":
+                if b.get("aggregate_name") == "cv":
+                    cvs[key].append(float(b["real_time"]))
+                    continue
+                if b.get("aggregate_name") != "median":
+                    continue
+                has_median.add(key)
+                target = per_file[key]
+                target.clear()
+            elif key in has_median:
+                continue
+            else:
+                target = per_file[key]
+            unit = UNIT_SECONDS[b.get("time_unit", "ns")]
+            target["time"].append(b["real_time"] * unit)
+            for field, name in (("gbs", "GB/s"), ("gflops", "GFLOP/s"), ("rows", "rows"), ("cols", "cols"), ("nnz", "nnz")):
+                if name in b:
+                    target[field].append(float(b[name]))
+        for key, fields in per_file.items():
+            for field, values in fields.items():
+                samples[key][field].append(statistics.median(values))
+    results = {}
+    for key, fields in samples.items():
+        r = Result(*key)
+        for field, values in fields.items():
+            setattr(r, field, statistics.median(values))
+        if cvs.get(key):
+            r.cv = max(cvs[key])
+        results[key] = r
+        errors.pop(key, None)  # a later successful run supersedes an error
+    return results, contexts, errors
+
+
+# --------------------------------------------------------------------------------------------------
+# Formatting
+
+
+def fmt_time_us(seconds):
+    if seconds is None:
+        return "–"
+    us = seconds * 1e6
+    if us >= 100:
+        return f"{us:,.0f}"
+    if us >= 10:
+        return f"{us:.1f}"
+    return f"{us:.2f}"
+
+
+NOISY_CV = 0.25
+
+
+def fmt_result_time(res):
+    """Time of a Result in µs, marked † when its repetitions disagree (CV > NOISY_CV)."""
+    if res is None:
+        return "–"
+    return fmt_time_us(res.time) + (" †" if res.cv is not None and res.cv > NOISY_CV else "")
+
+
+def fmt_ratio(r, bold_above=1.10):
+    if r is None:
+        return "–"
+    s = f"{r:.2f}"
+    return f"**{s}**" if r > bold_above else s
+
+
+def fmt_count(n):
+    if n is None:
+        return "–"
+    n = int(n)
+    if n >= 10_000_000:
+        return f"{n / 1e6:.1f}M"
+    if n >= 100_000:
+        return f"{n / 1e3:.0f}k"
+    return f"{n:,}"
+
+
+def table(header, rows, align=None):
+    align = align or ["l"] + ["r"] * (len(header) - 1)
+    sep = ["---:" if a == "r" else "---" for a in align]
+    out = ["| " + " | ".join(header) + " |", "| " + " | ".join(sep) + " |"]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def geomean(values):
+    values = [v for v in values if v and v > 0]
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else None
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+# --------------------------------------------------------------------------------------------------
+# Analysis
+
+
+class Index:
+    def __init__(self, results):
+        self.r = results
+
+    def get(self, kernel, lib, prob, k, t):
+        return self.r.get((kernel, lib, prob, k, t))
+
+    def time(self, kernel, lib, prob, k, t):
+        x = self.get(kernel, lib, prob, k, t)
+        return x.time if x else None
+
+    def problems(self, kernel, k=None):
+        """Problems in first-seen order (the suite registers them by increasing size)."""
+        seen = {}
+        for (kern, _lib, prob, kk, _t), res in self.r.items():
+            if kern == kernel and (k is None or kk == k) and prob not in seen:
+                seen[prob] = res
+        return sorted(seen, key=lambda p: (self.nnz(kernel, p) or 0, p))
+
+    def nnz(self, kernel, prob):
+        for (kern, _lib, p, _k, _t), res in self.r.items():
+            if kern == kernel and p == prob and res.nnz is not None:
+                return res.nnz
+        return None
+
+    def rows_cols(self, kernel, prob):
+        for (kern, _lib, p, _k, _t), res in self.r.items():
+            if kern == kernel and p == prob and res.rows is not None:
+                return int(res.rows), int(res.cols)
+        return None, None
+
+    def peer_times(self, kernel, prob, k, t):
+        """{'Eigen': (time, variant), 'GraphBLAS': ..., 'librsb': ...} for the peers present."""
+        best = {}
+        for lib, peer in PEER_LIBS.items():
+            tm = self.time(kernel, lib, prob, k, t)
+            if tm is not None and (peer not in best or tm < best[peer][0]):
+                best[peer] = (tm, lib)
+        return best
+
+    def best_peer(self, kernel, prob, k, t):
+        peers = self.peer_times(kernel, prob, k, t)
+        if not peers:
+            return None, None
+        name = min(peers, key=lambda p: peers[p][0])
+        return name, peers[name][0]
+
+    def thread_counts(self, kernel):
+        return sorted({t for (kern, _l, _p, _k, t) in self.r if kern == kernel})
+
+    def ks(self, kernel):
+        return sorted({k for (kern, _l, _p, k, _t) in self.r if kern == kernel})
+
+    def triad(self, t):
+        for (kern, _lib, _p, _k, tt), res in self.r.items():
+            if kern == "stream_triad" and tt == t:
+                return res.gbs
+        return None
+
+
+def spmv_bytes(rows, cols, nnz):
+    return 12.0 * nnz + 8.0 * (rows + cols)
+
+
+def section_context(contexts, results_count):
+    ctx = contexts[0] if contexts else {}
+    lines = []
+    def cache(c):
+        kind = {"Data": "d", "Instruction": "i"}.get(c.get("type"), "")
+        size = c["size"] // 1024
+        size_s = f"{size // 1024} MiB" if size >= 1024 and size % 1024 == 0 else f"{size} KiB"
+        count = ctx.get("num_cpus", 1) // c["num_sharing"] if c.get("num_sharing") else 1
+        return f"L{c['level']}{kind} {size_s}" + (f" x{count}" if count > 1 else "")
+
+    caches = ", ".join(cache(c) for c in ctx.get("caches", []))
+    lines.append(f"* Run: {ctx.get('date', '?')} on `{ctx.get('host_name', '?')}`, {ctx.get('num_cpus', '?')} CPUs"
+                 f" at {ctx.get('mhz_per_cpu', '?')} MHz; caches: {caches or '?'}")
+    if ctx.get("load_avg"):
+        lines.append("* Load average when the run started (1, 5, 15 min): "
+                     + ", ".join(f"{x:.2f}" for x in ctx["load_avg"]) + f" on {ctx.get('num_cpus', '?')} CPUs")
+    omp = [f"{v}={ctx[v]}" for v in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS", "OMP_PROC_BIND") if v in ctx]
+    lines.append("* OpenMP environment: " + (", ".join(omp) if omp else "defaults"))
+    if len(contexts) > 1:
+        lines.append(f"* {len(contexts)} runs combined (median of per-run medians)")
+    if "git_commit" in ctx:
+        lines.append(f"* WaferBLAS {ctx.get('waferblas_version', '?')} at commit {ctx['git_commit']}")
+    lines.append(f"* Compiler: {ctx.get('compiler', '?')}; build type {ctx.get('build_type', '?')};"
+                 f" flags `{ctx.get('cxx_flags', '').strip()}`")
+    peers = [f"{name} {ctx[key]}" for key, name in (("eigen", "Eigen"), ("graphblas", "SuiteSparse:GraphBLAS"),
+                                                    ("librsb", "librsb"), ("tbb", "oneTBB"), ("openmp", "OpenMP"))
+             if key in ctx]
+    lines.append("* Libraries: " + ", ".join(peers))
+    lines.append(f"* Google Benchmark library build: {ctx.get('library_build_type', '?')};"
+                 f" {results_count} configurations")
+    return "\n".join(lines)
+
+
+def section_bandwidth(ix):
+    rows = []
+    for t in ix.thread_counts("stream_triad"):
+        res = [r for (kern, _l, _p, _k, tt), r in ix.r.items() if kern == "stream_triad" and tt == t][0]
+        rows.append([f"STREAM triad, n = {res.problem.split(':')[-1]}", t, f"{res.gbs:.1f}", f"{res.time * 1e3:.1f} ms"])
+    if not rows:
+        return "_No STREAM triad result in this run._"
+    return table(["reference", "threads", "GB/s", "time"], rows)
+
+
+def section_level1(ix):
+    rows = []
+    for kernel in ("dot", "axpy"):
+        for (kern, lib, prob, _k, t), res in sorted(ix.r.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][4])):
+            if kern != kernel:
+                continue
+            triad = ix.triad(t)
+            ref = ix.time(kernel, "reference", prob, 0, t)
+            rows.append([kernel, lib, t, f"{res.time * 1e3:.2f}", f"{res.gbs:.1f}",
+                         f"{100 * res.gbs / triad:.0f} %" if triad else "–",
+                         fmt_ratio(res.time / ref) if ref and lib != "reference" else "–"])
+    if not rows:
+        return "_No dot/axpy results in this run._"
+    return table(["kernel", "library", "threads", "time (ms)", "GB/s", "% of triad", "t / t(reference)"], rows,
+                 ["l", "l", "r", "r", "r", "r", "r"])
+
+
+def section_spmv(ix, t, large_bytes):
+    probs = ix.problems("spmv")
+    variants = [v for v in WAFERBLAS if any(ix.get("spmv", v, p, 0, t) for p in probs)]
+    peers_present = [p for p in PEERS if any(p in ix.peer_times("spmv", q, 0, t) for q in probs)]
+    header = ["matrix", "rows", "nnz"] + [SHORT[v] for v in variants] + peers_present + ["best peer"]
+    ratio_variants = [v for v in ("waferblas_tbb", "waferblas_omp", "waferblas_plan_tbb") if v in variants]
+    header += [f"{SHORT[v]} / best" for v in ratio_variants] + ["% triad (wb tbb)"]
+    rows = []
+    for p in probs:
+        r, c = ix.rows_cols("spmv", p)
+        nnz = ix.nnz("spmv", p)
+        peers = ix.peer_times("spmv", p, 0, t)
+        best_name, best_t = ix.best_peer("spmv", p, 0, t)
+        row = [p, fmt_count(r), fmt_count(nnz)]
+        row += [fmt_result_time(ix.get("spmv", v, p, 0, t)) for v in variants]
+        for peer in peers_present:
+            if peer in peers:
+                tm, lib = peers[peer]
+                row.append(fmt_result_time(ix.get("spmv", lib, p, 0, t)) + (" ᵃ" if lib == "graphblas_accum" else ""))
+            else:
+                row.append("–")
+        row.append(best_name or "–")
+        for v in ratio_variants:
+            tv = ix.time("spmv", v, p, 0, t)
+            row.append(fmt_ratio(tv / best_t) if tv and best_t else "–")
+        triad = ix.triad(t)
+        wb = ix.get("spmv", "waferblas_tbb", p, 0, t)
+        big = r is not None and nnz is not None and spmv_bytes(r, c, nnz) >= large_bytes
+        row.append(f"{100 * wb.gbs / triad:.0f} %" if big and wb and triad else "")
+        rows.append(row)
+    return table(header, rows, ["l"] + ["r"] * (len(header) - 1))
+
+
+def ratio_stats(ix, kernel, variant, k, t, min_nnz=0):
+    ratios, wins, per_peer = [], 0, defaultdict(list)
+    for p in ix.problems(kernel, k if kernel == "spmm" else None):
+        nnz = ix.nnz(kernel, p) or 0
+        if nnz < min_nnz:
+            continue
+        tv = ix.time(kernel, variant, p, k, t)
+        best_name, best_t = ix.best_peer(kernel, p, k, t)
+        if tv is None or best_t is None:
+            continue
+        ratios.append(tv / best_t)
+        wins += tv < best_t
+        for peer, (tm, _lib) in ix.peer_times(kernel, p, k, t).items():
+            per_peer[peer].append(tv / tm)
+    return ratios, wins, per_peer
+
+
+def section_headline(ix):
+    rows = []
+    for kernel in ("spmv", "spmm"):
+        for k in ix.ks(kernel):
+            for t in ix.thread_counts(kernel):
+                for variant in WAFERBLAS:
+                    ratios, wins, per_peer = ratio_stats(ix, kernel, variant, k, t)
+                    if not ratios:
+                        continue
+                    big, big_wins, _ = ratio_stats(ix, kernel, variant, k, t, 50_000)
+                    what = kernel.upper() + (f" k={k}" if kernel == "spmm" else "")
+                    rows.append([what, t, SHORT[variant], len(ratios), f"**{median(ratios):.2f}**",
+                                 f"{geomean(ratios):.2f}", f"{wins}/{len(ratios)}",
+                                 f"{median(big):.2f}" if big else "–", f"{geomean(big):.2f}" if big else "–",
+                                 f"{big_wins}/{len(big)}" if big else "–"]
+                                + [f"{median(per_peer[p]):.2f}" if per_peer.get(p) else "–" for p in PEERS])
+    header = ["kernel", "threads", "variant", "matrices", "median t/t_best", "geomean", "wins",
+              "median, nnz ≥ 50k", "geomean, nnz ≥ 50k", "wins, nnz ≥ 50k"] + [f"median t/t_{p}" for p in PEERS]
+    return table(header, rows, ["l", "r", "l"] + ["r"] * (len(header) - 3))
+
+
+def section_spmm(ix, t):
+    ks = ix.ks("spmm")
+    probs = ix.problems("spmm")
+    header = ["matrix", "nnz"]
+    for k in ks:
+        header += [f"k={k}: wb tbb", "best peer", "tbb / best", "plan / best"]
+    rows = []
+    for p in probs:
+        row = [p, fmt_count(ix.nnz("spmm", p))]
+        for k in ks:
+            tv = ix.time("spmm", "waferblas_tbb", p, k, t)
+            tp = ix.time("spmm", "waferblas_plan_tbb", p, k, t)
+            name, bt = ix.best_peer("spmm", p, k, t)
+            row += [fmt_result_time(ix.get("spmm", "waferblas_tbb", p, k, t)), f"{fmt_time_us(bt)} ({name})" if name else "–",
+                    fmt_ratio(tv / bt) if tv and bt else "–", fmt_ratio(tp / bt) if tp and bt else "–"]
+        rows.append(row)
+    return table(header, rows, ["l"] + ["r"] * (len(header) - 1))
+
+
+def section_losses(ix, limit=12):
+    """The configurations where WaferBLAS (tbb free function) is furthest behind the best peer."""
+    worst = []
+    for (kernel, lib, prob, k, t), res in ix.r.items():
+        if lib != "waferblas_tbb" or kernel not in ("spmv", "spmm"):
+            continue
+        name, bt = ix.best_peer(kernel, prob, k, t)
+        if bt:
+            worst.append((res.time / bt, kernel, prob, k, t, name, res.time, bt))
+    worst.sort(reverse=True)
+    rows = [[kernel.upper() + (f" k={k}" if kernel == "spmm" else ""), prob, t, f"{ratio:.2f}", fmt_time_us(tw),
+             f"{fmt_time_us(bt)} ({name})"] for ratio, kernel, prob, k, t, name, tw, bt in worst[:limit]]
+    return table(["kernel", "matrix", "threads", "wb tbb / best", "wb tbb (µs)", "best peer (µs)"], rows,
+                 ["l", "l", "r", "r", "r", "r"])
+
+
+def section_noise(ix):
+    """waferblas_tbb and waferblas_seq run the same code at 1 thread: their spread is the noise."""
+    spreads = []
+    for kernel in ("spmv", "spmm"):
+        for k in ix.ks(kernel):
+            for p in ix.problems(kernel, k if kernel == "spmm" else None):
+                a = ix.time(kernel, "waferblas_tbb", p, k, 1)
+                b = ix.time(kernel, "waferblas_seq", p, k, 1)
+                if a and b:
+                    spreads.append(max(a / b, b / a))
+    noisy = [r for r in ix.r.values() if r.cv is not None and r.cv > NOISY_CV]
+    lines = []
+    if spreads:
+        spreads.sort()
+        p90 = spreads[min(len(spreads) - 1, int(0.9 * len(spreads)))]
+        lines.append(f"* Same code, two names: at 1 thread `waferblas_tbb` runs exactly the sequential kernel, so "
+                     f"its time over `waferblas_seq`'s measures the noise between two configurations of one run: "
+                     f"median spread {statistics.median(spreads):.2f}x, 90th percentile {p90:.2f}x, "
+                     f"max {spreads[-1]:.2f}x over {len(spreads)} matrices.")
+    with_cv = [r for r in ix.r.values() if r.cv is not None]
+    if with_cv:
+        lines.append(f"* {len(noisy)} of {len(with_cv)} configurations (†) have repetitions whose times disagree by "
+                     f"more than {NOISY_CV:.0%} (coefficient of variation); median CV "
+                     f"{statistics.median(r.cv for r in with_cv):.1%}.")
+    return "\n".join(lines) if lines else "_No repetitions to judge the noise by._"
+
+
+def section_plan_build(ix):
+    """Plan construction time against one SpMV execution (waferblas_tbb, 1 thread)."""
+    rows = []
+    worst = {}
+    for p in ix.problems("plan_build"):
+        spmv = ix.time("spmv", "waferblas_tbb", p, 0, 1)
+        row = [p, fmt_count(ix.nnz("plan_build", p))]
+        for pl in ("row_blocks", "checkerboard"):
+            t = ix.time("plan_build", pl, p, 0, 1)
+            row.append(fmt_time_us(t) if t else "–")
+            if t and spmv:
+                row.append(f"{t / spmv:.2f}")
+                worst[pl] = max(worst.get(pl, 0.0), t / spmv)
+            else:
+                row.append("–")
+        row.append(fmt_time_us(spmv) if spmv else "–")
+        rows.append(row)
+    if not rows:
+        return "_No plan_build results in this run._"
+    text = table(["matrix", "nnz", "row_blocks build (µs)", "/ SpMV", "checkerboard build (µs)", "/ SpMV", "SpMV wb tbb 1T (µs)"], rows)
+    summary = ", ".join(f"{pl}: at most {r:.2f} SpMVs" for pl, r in worst.items())
+    return text + ("\n\nLargest build / SpMV ratio: " + summary + "." if summary else "")
+
+
+def render(results, contexts, errors, large_bytes):
+    ix = Index(results)
+    out = ["<!-- generated by tools/bench/summarize.py; do not edit by hand -->", "",
+           "### Run", "", section_context(contexts, len(results)), "",
+           "### Headline", "",
+           "Time ratio of each WaferBLAS variant to the fastest peer on the same matrix and thread count "
+           "(median and geometric mean over matrices; < 1 means WaferBLAS is faster), how often it beat every "
+           "peer (wins), the same over the matrices with at least 50,000 nonzeros (where call overheads matter "
+           "less), and the median ratio to each peer separately.", "",
+           section_headline(ix), "",
+           "### Noise", "", section_noise(ix), "",
+           "### Bandwidth reference", "", section_bandwidth(ix), "",
+           "### dot and axpy", "", section_level1(ix), ""]
+    for t in ix.thread_counts("spmv"):
+        out += [f"### SpMV, {t} thread{'s' if t > 1 else ''}", "",
+                "Median wall time per call in µs. GraphBLAS is the better of `graphblas` and `graphblas_accum` "
+                "(ᵃ: the accum variant). Ratios > 1.10 (WaferBLAS slower by more than the noise band) in bold; "
+                f"† marks a time whose {'repetitions'} disagree (coefficient of variation > {NOISY_CV:.0%}).", "",
+                section_spmv(ix, t, large_bytes), ""]
+    for t in ix.thread_counts("spmm"):
+        out += [f"### SpMM, {t} thread{'s' if t > 1 else ''}", "",
+                "Median wall time per call in µs; dense B and C row-major with k columns. † as above.", "",
+                section_spmm(ix, t), ""]
+    if ix.problems("plan_build"):
+        out += ["### Plan construction", "",
+                "Median time to build `plan_spmv(A, grid, placement)` (row_blocks on 1 x 2, checkerboard on 2 x 2) "
+                "in units of one SpMV call (`waferblas_tbb`, 1 thread) on the same matrix.", "",
+                section_plan_build(ix), ""]
+    if any(res.lib == "waferblas_tbb" for res in results.values()):
+        out += ["### Largest gaps", "", "The configurations where `waferblas_tbb` is furthest behind the fastest peer.", "",
+                section_losses(ix), ""]
+    if errors:
+        out += ["### Failed configurations", ""]
+        out += [f"* `{'/'.join(str(x) for x in key)}`: {msg}" for key, msg in sorted(errors.items())]
+        out.append("")
+    return "\n".join(out)
+
+
+def write_csv(path, results):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["kernel", "library", "problem", "k", "threads", "time_s", "GB/s", "GFLOP/s", "rows", "cols", "nnz"])
+        for key in sorted(results):
+            r = results[key]
+            w.writerow([r.kernel, r.lib, r.problem, r.k, r.threads, f"{r.time:.6e}",
+                        "" if r.gbs is None else f"{r.gbs:.4f}", "" if r.gflops is None else f"{r.gflops:.4f}",
+                        "" if r.rows is None else int(r.rows), "" if r.cols is None else int(r.cols),
+                        "" if r.nnz is None else int(r.nnz)])
+
+
+def update_doc(path, text):
+    doc = Path(path).read_text()
+    if BEGIN not in doc or END not in doc:
+        sys.exit(f"summarize.py: {path} has no '{BEGIN}' ... '{END}' section")
+    head, rest = doc.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    Path(path).write_text(head + BEGIN + "\n" + text.rstrip() + "\n" + END + tail)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("json", nargs="+", help="Google Benchmark JSON output(s) of waferblas_bench")
+    ap.add_argument("--out", help="write the markdown here too")
+    ap.add_argument("--csv", help="write every median as CSV here")
+    ap.add_argument("--doc", help="replace the bench-results section of this markdown file")
+    ap.add_argument("--large-bytes", type=float, default=1e8,
+                    help="SpMV traffic per call above which '%% triad' is shown (default 1e8 B)")
+    args = ap.parse_args(argv)
+    results, contexts, errors = load(args.json)
+    if not results:
+        sys.exit("summarize.py: no benchmark results found")
+    text = render(results, contexts, errors, args.large_bytes)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text + "\n")
+    if args.csv:
+        write_csv(args.csv, results)
+    if args.doc:
+        update_doc(args.doc, text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
