@@ -303,3 +303,49 @@ TEST_CASE("the backends honour their thread count and deterministic flag") {
         CHECK(std::all_of(omp_hits.begin(), omp_hits.end(), [](int h) { return h == 1; }));
     }
 }
+
+TEST_CASE("small calls run serially, large ones split one PE per thread, deterministic ones by the matrix alone") {
+    using backend::free_function_pes;
+    using backend::runs_serially;
+    const std::size_t small = backend::serial_threshold_flops - 1, large = 100 * backend::serial_threshold_flops;
+    CHECK(runs_serially(backend::tbb{2}, small));
+    CHECK_FALSE(runs_serially(backend::tbb{2}, large));
+    CHECK(runs_serially(backend::openmp{1}, large)); // one thread is always serial
+    CHECK(runs_serially(backend::sequential{}, large));
+    CHECK(free_function_pes(backend::tbb{2}, small / 2, small) == 1);
+    CHECK(free_function_pes(backend::openmp{2}, large / 2, large) == 2);
+    CHECK(free_function_pes(backend::tbb{3}, large / 2, large) == 3);
+    // Deterministic: ceil(nnz / deterministic_nnz_per_pe), whatever the backend or thread count.
+    const std::size_t nnz = 5 * backend::deterministic_nnz_per_pe + 1;
+    for (const std::size_t t : {std::size_t{1}, std::size_t{2}, std::size_t{7}}) {
+        CHECK(free_function_pes(backend::tbb{execution_options{t, true}}, nnz, 2 * nnz) == 6);
+        CHECK(free_function_pes(backend::openmp{execution_options{t, true}}, nnz, 2 * nnz) == 6);
+    }
+    CHECK(free_function_pes(backend::sequential{execution_options{0, true}}, nnz, 2 * nnz) == 6);
+    CHECK(free_function_pes(backend::sequential{execution_options{0, true}}, 0, 0) == 1);
+    CHECK(free_function_pes(backend::sequential{execution_options{0, true}}, std::size_t{1} << 40, 0) ==
+          backend::deterministic_max_pes);
+}
+
+TEST_CASE_TEMPLATE("an SpMM column does not depend on how many columns B has (register panels of every width)", T, float, double) {
+    // 37 = 32 + 4 + 1 columns for float with SSE2, other panel mixes elsewhere: every path of the
+    // panel cascade runs, and each must add a column's terms in the same order as a lone column.
+    // Sequential, so both calls have one PE and only the kernel differs.
+    const auto A = generators::rmat<T>(9, 12, 17);
+    const std::size_t m = static_cast<std::size_t>(A.rows()), n = static_cast<std::size_t>(A.cols());
+    for (const std::size_t k : {std::size_t{1}, std::size_t{5}, std::size_t{16}, std::size_t{37}, std::size_t{130}}) {
+        INFO("k = " << k);
+        const auto b = random_vector<T>(n * k, 3 + k);
+        std::vector<T> c(m * k);
+        spmm(backend::sequential{}, op::none, T(1), A, matrix_view<const T>(b.data(), n, k), T(0), matrix_view<T>(c.data(), m, k));
+        for (const std::size_t j : {std::size_t{0}, k / 2, k - 1}) {
+            std::vector<T> bj(n), cj(m);
+            for (std::size_t i = 0; i < n; ++i) bj[i] = b[i * k + j];
+            spmm(backend::sequential{}, op::none, T(1), A, matrix_view<const T>(bj.data(), n, 1), T(0), matrix_view<T>(cj.data(), m, 1));
+            std::vector<T> col(m);
+            for (std::size_t i = 0; i < m; ++i) col[i] = c[i * k + j];
+            INFO("column " << j);
+            CHECK(first_difference(col, cj) == -1);
+        }
+    }
+}

@@ -99,10 +99,9 @@ void row_blocks_spmm_task(const row_blocks_view<T, I>& A, std::size_t p, T alpha
         row_axpys<Unit>(idx, val, kb, static_cast<std::size_t>(A.row_ptr[rb + 1]), B, s.head.data() + p * n, n);
         ++i;
     }
-    for (; i < re; ++i) {
-        row_axpys<Unit>(idx, val, static_cast<std::size_t>(A.row_ptr[i]), static_cast<std::size_t>(A.row_ptr[i + 1]), B, acc, n);
-        store_row<Unit>(C, i, alpha, acc, beta);
-    }
+    for (; i < re; ++i)
+        row_axpys_store<Unit>(idx, val, static_cast<std::size_t>(A.row_ptr[i]), static_cast<std::size_t>(A.row_ptr[i + 1]), B, C, i,
+                              alpha, beta, acc);
     if (part.has_carry(A.row_ptr, p))
         row_axpys<Unit>(idx, val, std::max(kb, static_cast<std::size_t>(A.row_ptr[re])), ke, B, s.carry.data() + p * n, n);
     else

@@ -37,12 +37,13 @@ template <bool Unit, class T, class I>
     return s0 + s1;
 }
 
-/// acc[0..W) = sum_{k in [b, e)} val[k] * B[idx[k], 0 .. W) with W a compile-time width: the sums
-/// stay in SIMD registers across the whole row instead of going through memory per nonzero, in two
-/// sets (even and odd nonzeros) added at the end, the order row_dot uses too.
-template <std::size_t W, class T, class I>
+/// sum_{k in [b, e)} val[k] * B[idx[k], 0 .. W) with W a compile-time width, handed to
+/// emit(t, sum_t): the sums stay in SIMD registers across the whole row instead of going through
+/// memory per nonzero, in two sets (even and odd nonzeros) added at the end, the order row_dot
+/// uses too.
+template <std::size_t W, class T, class I, class Emit>
 inline void row_axpys_fixed(const I* idx, const T* val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
-                            T* acc) noexcept {
+                            Emit&& emit) noexcept {
     T r0[W] = {}, r1[W] = {};
     std::size_t k = b;
     for (; k + 1 < e; k += 2) {
@@ -62,25 +63,32 @@ inline void row_axpys_fixed(const I* idx, const T* val, std::size_t b, std::size
         for (std::size_t t = 0; t < W; ++t) r0[t] += a0 * b0[t];
     }
 #pragma GCC unroll 64
-    for (std::size_t t = 0; t < W; ++t) acc[t] = r0[t] + r1[t];
+    for (std::size_t t = 0; t < W; ++t) emit(t, r0[t] + r1[t]);
 }
 
-/// Columns [c, n) in panels of W, then W/2, ..., 1 for the rest: one pass over the row per panel.
-template <std::size_t W, class T, class I>
+/// Columns [c, n) in panels of W, then W/2, ..., 1 for the rest: one pass over the row per panel;
+/// emit(j, sum_j) receives column j's sum.
+template <std::size_t W, class T, class I, class Emit>
 inline void row_axpys_panels(const I* idx, const T* val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
-                             T* acc, std::size_t c, std::size_t n) noexcept {
-    for (; c + W <= n; c += W) row_axpys_fixed<W>(idx, val, b, e, B + c, ldb, acc + c);
-    if constexpr (W > 1) row_axpys_panels<W / 2>(idx, val, b, e, B, ldb, acc, c, n);
+                             std::size_t c, std::size_t n, Emit&& emit) noexcept {
+    for (; c + W <= n; c += W)
+        row_axpys_fixed<W>(idx, val, b, e, B + c, ldb, [&](std::size_t t, T v) { emit(c + t, v); });
+    if constexpr (W > 1) row_axpys_panels<W / 2>(idx, val, b, e, B, ldb, c, n, emit);
 }
+
+/// Real unit-stride operands take the register-panel kernels.
+template <bool Unit, class T>
+inline constexpr bool uses_register_panels = Unit && std::is_floating_point_v<T>;
 
 /// acc[0..n) = sum_{k in [b, e)} val[k] * B[idx[k], :]  (Unit: B rows are contiguous).
-/// Real unit-stride operands take the register-panel kernels; each acc[t] then adds its terms in the
-/// same order whatever n is, so a column's result does not depend on how many columns B has.
+/// With register panels each acc[t] adds its terms in the same order whatever n is, so a column's
+/// result does not depend on how many columns B has.
 template <bool Unit, class T, class I>
 inline void row_axpys(const I* idx, const T* val, std::size_t b, std::size_t e, const strided_matrix<const T>& B,
                       T* acc, std::size_t n) noexcept {
-    if constexpr (Unit && std::is_floating_point_v<T>) {
-        row_axpys_panels<accumulator_panel<T>>(idx, val, b, e, B.data, B.row_stride, acc, 0, n);
+    if constexpr (uses_register_panels<Unit, T>) {
+        row_axpys_panels<accumulator_panel<T>>(idx, val, b, e, B.data, B.row_stride, 0, n,
+                                               [acc](std::size_t j, T v) { acc[j] = v; });
     } else {
         for (std::size_t t = 0; t < n; ++t) acc[t] = T{};
         for (std::size_t k = b; k < e; ++k) {
@@ -120,6 +128,25 @@ inline void store_row(const strided_matrix<T>& C, std::size_t i, T alpha, const 
         for (std::size_t t = 0; t < C.cols; ++t) combine(crow[t], alpha, acc[t], beta);
     } else {
         for (std::size_t t = 0; t < C.cols; ++t) combine(crow[static_cast<std::ptrdiff_t>(t) * C.col_stride], alpha, acc[t], beta);
+    }
+}
+
+/// C[i, :] = alpha * (row [b, e) of A) B + beta * C[i, :] for a whole row i. With register panels
+/// the sums go straight from registers into C (no trip through acc); otherwise through acc.
+template <bool Unit, class T, class I>
+inline void row_axpys_store(const I* idx, const T* val, std::size_t b, std::size_t e, const strided_matrix<const T>& B,
+                            const strided_matrix<T>& C, std::size_t i, T alpha, T beta, T* acc) noexcept {
+    if constexpr (uses_register_panels<Unit, T>) {
+        T* crow = C.row(i);
+        const auto panels = [&](auto&& emit) {
+            row_axpys_panels<accumulator_panel<T>>(idx, val, b, e, B.data, B.row_stride, 0, C.cols, emit);
+        };
+        if (beta == T(0) && alpha == T(1)) panels([crow](std::size_t j, T v) { crow[j] = v; });
+        else if (beta == T(0)) panels([crow, alpha](std::size_t j, T v) { crow[j] = alpha * v; });
+        else panels([crow, alpha, beta](std::size_t j, T v) { crow[j] = alpha * v + beta * crow[j]; });
+    } else {
+        row_axpys<Unit>(idx, val, b, e, B, acc, C.cols);
+        store_row<Unit>(C, i, alpha, acc, beta);
     }
 }
 
