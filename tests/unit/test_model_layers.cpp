@@ -379,3 +379,24 @@ TEST_CASE("estimate_sequence dispatches on the mode and to_text shows every laye
     CHECK(to_text(estimate_sequence(mlp, execution_mode::data_parallel, wse2(), o)).find("SwarmX depth 1") !=
           std::string::npos);
 }
+
+TEST_CASE("the vendor's 'up to 10x from weight sparsity': 1/density when compute bound, less when I/O bound") {
+    // docs/model.md, section 7. 90% unstructured sparsity on WSE-2, fp16 inference.
+    const auto ratio = [](std::size_t batch) {
+        const auto d = streamed(square(8192, batch));
+        const auto s = streamed(square(8192, batch, sparsity::unstructured(0.1)));
+        return d.cycles / s.cycles;
+    };
+    const double compute_bound = ratio(std::size_t{1} << 20);
+    CHECK(compute_bound <= 10.0);
+    CHECK(compute_bound == doctest::Approx(9.99).epsilon(1e-3));
+    // I/O bound: the 16-bit index doubles the bytes of a streamed fp16 nonzero, so the stream shrinks
+    // 10 x 2/4 = 5x; the fixed fill latency (1,752 cycles) brings the step's gain to 4.95x.
+    const auto d = streamed(square(8192, 4096)).layers[0];
+    const auto s = streamed(square(8192, 4096, sparsity::unstructured(0.1))).layers[0];
+    CHECK(d.bound == bound_kind::host_io);
+    CHECK(s.bound == bound_kind::host_io);
+    CHECK(d.io_cycles / s.io_cycles == doctest::Approx(5.0).epsilon(1e-12));
+    CHECK(d.latency_cycles == 750 + 994 - 2 + 5 + 5);
+    CHECK(ratio(4096) == doctest::Approx(4.954).epsilon(1e-3));
+}

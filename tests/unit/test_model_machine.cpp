@@ -75,6 +75,13 @@ TEST_CASE("validate names the field that cannot describe a machine") {
     m = wse2();
     m.link_bits = 12;
     CHECK(message(m).find("link_bits") != std::string::npos);
+    // Fields the communication model cannot honour are rejected, not silently ignored.
+    m = wse2();
+    m.link_bits = 64;
+    CHECK(message(m).find("link_bits is 64") != std::string::npos);
+    m = wse2();
+    m.hop_latency_cycles = 2;
+    CHECK(message(m).find("hop_latency_cycles") != std::string::npos);
     m = wse2();
     m.task_start_cycles = -1;
     CHECK(message(m).find("task_start_cycles") != std::string::npos);
@@ -128,4 +135,24 @@ TEST_CASE("a task costs its start plus the slower of its SIMD and memory-port li
     CHECK(w.cycles == 10 * 7);
     CHECK(w.tasks == 10);
     CHECK(w.fmacs == 80);
+}
+
+TEST_CASE("docs/model.md comparison: program-visible PEs and fabric link bandwidth against the vendor figures") {
+    // Vendor cores [S5][S22]: 400,000 / 850,000 / 900,000; the presets count program-visible PEs.
+    CHECK(wse1().pes() == 357000u);
+    CHECK(wse2().pes() == 745500u);
+    CHECK(wse3().pes() == 893064u);
+    // Directed mesh links x 32 bits x clock (the links the section-3 model prices), in Pb/s; the
+    // vendor's 100 / 220 / 214 Pb/s count something else (unpublished).
+    const auto pbps = [](const machine& m) {
+        return mesh_links(m.fabric_height, m.fabric_width) * static_cast<double>(m.link_bits) * m.clock_hz / 1e15;
+    };
+    CHECK(mesh_links(994, 750) == 2978512.0);
+    CHECK(pbps(wse1()) == doctest::Approx(38.78).epsilon(1e-3));
+    CHECK(pbps(wse2()) == doctest::Approx(81.02).epsilon(1e-3));
+    CHECK(pbps(wse2(wse2_clock::hot_chips_1_1ghz)) == doctest::Approx(104.84).epsilon(1e-3));
+    CHECK(pbps(wse3()) == doctest::Approx(99.91).epsilon(1e-3));
+    // Andromeda, 16 CS-2 [S21]: 120 PF fp16 (vendor) against 16 x the program-visible peak.
+    CHECK(16 * wse2(wse2_clock::hot_chips_1_1ghz).peak_flop_per_second(dtype::fp16) == doctest::Approx(104.97e15).epsilon(1e-3));
+    CHECK(16 * wse2().peak_flop_per_second(dtype::fp16) == doctest::Approx(81.11e15).epsilon(1e-3));
 }

@@ -1,6 +1,8 @@
 // The wafer model's structured operators and solver iterations, estimated without building matrices.
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <limits>
 #include <string>
 
 #include <waferblas/waferblas.hpp>
@@ -136,4 +138,43 @@ TEST_CASE("solvers on a general plan and a distributed dot") {
     CHECK(d.cycles == d.local_cycles + d.allreduce_cycles);
     const auto rect = generators::random_sparse<float>(10, 20, 0.2, 1);
     CHECK_THROWS_AS((void)estimate_cg(plan_spmv(rect, pe_grid{2, 2}), wse2()), dimension_error);
+}
+
+TEST_CASE("extents whose product passes 2^64 saturate instead of wrapping (and are reported as not fitting)") {
+    constexpr std::size_t big = 4'000'000'000, top = std::numeric_limits<std::size_t>::max();
+    const structured_problem p{stencil::star7_3d, big, big, big}; // 6.4e28 unknowns
+    const report r = estimate(p, wse2());
+    CHECK(r.rows == top);
+    CHECK(r.max_pe_memory_bytes == top);
+    CHECK_FALSE(r.fits);
+    CHECK(r.bound == bound_kind::capacity);
+    CHECK(std::isfinite(r.cycles));
+    CHECK(r.cycles > 0);
+    CHECK(r.fraction_of_peak <= 1.0);
+    estimate_options o;
+    o.reserved_sram_bytes_per_pe = top; // a huge reservation must not wrap round to "fits" either
+    CHECK_FALSE(estimate(structured_problem{stencil::star7_3d, 10, 10, 10}, wse2(), o).fits);
+    solver_options so;
+    so.estimate = o;
+    const auto cg = estimate_cg(structured_problem{stencil::star7_3d, 10, 10, 10}, wse2(), so);
+    CHECK(cg.max_pe_memory_bytes == top);
+    CHECK_FALSE(cg.fits);
+    CHECK(model::detail::saturating_size(-1.0) == 0);
+    CHECK(model::detail::saturating_size(std::nan("")) == 0);
+    CHECK(model::detail::saturating_size(1e30) == top);
+    CHECK(model::detail::saturating_size(12.9) == 12);
+}
+
+TEST_CASE("an empty operator on one PE costs nothing and yields no NaN") {
+    const auto A = to_csr(coo_matrix<float>(0, 0));
+    for (auto pl : {placement::checkerboard, placement::row_blocks}) {
+        const auto r = estimate(plan_spmv(A, pe_grid{1, 1}, pl), wse2());
+        CHECK(r.cycles == 0);
+        CHECK(r.fraction_of_peak == 0);
+        CHECK(r.fits);
+        const auto cg = estimate_cg(plan_spmv(A, pe_grid{1, 1}, pl), wse2());
+        CHECK(cg.cycles_per_iteration == 0);
+        CHECK(cg.fraction_of_peak == 0);
+        CHECK(cg.bound_reason.find("take 0% of an iteration") != std::string::npos); // was 0/0 cast to an integer
+    }
 }

@@ -218,7 +218,7 @@ void run_stencil(const model_options& o, const wm::machine& m, model_result& r) 
     r.grid.how = given_grid(o) ? "given" : "structured default";
     if (!given_grid(o)) r.grid.rule = structured_grid_rule;
     if (o.op == "dot") {
-        run_dot(o, m, r, static_cast<std::size_t>(p.unknowns()), wm::default_grid(p, m));
+        run_dot(o, m, r, wm::detail::saturating_size(p.unknowns()), wm::default_grid(p, m)); // saturated: no UB past 2^64
         return;
     }
     if (o.op == "spmv") r.report = wm::estimate(p, m, estimate_options_of(o));

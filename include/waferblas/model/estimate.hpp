@@ -129,7 +129,7 @@ template <scalar T, index I>
     r.pe_memory_bytes.resize(P);
     r.pe_traffic_words.resize(P);
     for (std::size_t p = 0; p < P; ++p) {
-        r.pe_memory_bytes[p] = st.pe[p].bytes_held + o.reserved_sram_bytes_per_pe;
+        r.pe_memory_bytes[p] = saturating_add(st.pe[p].bytes_held, o.reserved_sram_bytes_per_pe);
         r.pe_traffic_words[p] = static_cast<double>(st.pe[p].words_sent + st.pe[p].words_received);
     }
     r.flops = static_cast<double>(st.total_flops);

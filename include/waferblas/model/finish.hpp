@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -22,6 +23,21 @@
 #include "report.hpp"
 
 namespace waferblas::model::detail {
+
+/// A non-negative count held as a double, as a size_t: rounded towards zero and saturated at
+/// SIZE_MAX (a plain cast of a double >= 2^64 is undefined behaviour; NaN and negatives give 0).
+[[nodiscard]] inline std::size_t saturating_size(double v) noexcept {
+    // double(SIZE_MAX) rounds up to 2^64 (64-bit) or is exact (32-bit): below it the cast is defined.
+    constexpr auto top = std::numeric_limits<std::size_t>::max();
+    if (!(v > 0)) return 0;
+    if (v >= static_cast<double>(top)) return top;
+    return static_cast<std::size_t>(v);
+}
+
+/// a + b, saturated at SIZE_MAX.
+[[nodiscard]] constexpr std::size_t saturating_add(std::size_t a, std::size_t b) noexcept {
+    return a > std::numeric_limits<std::size_t>::max() - b ? std::numeric_limits<std::size_t>::max() : a + b;
+}
 
 struct critical_path {
     double compute = 0;               ///< compute cycles on the critical path

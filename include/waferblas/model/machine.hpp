@@ -35,8 +35,12 @@ struct machine {
     /// arithmetic only), so the presets price fp64 as software double-float emulation (ASSUMPTION);
     /// 0 declares fp64 unsupported, and then fmac_per_cycle(fp64) throws.
     double fmac_per_cycle_fp64 = 0;
-    std::size_t link_bits = 0;                 ///< fabric wavelet width
-    double hop_latency_cycles = 0;             ///< router to router
+    /// Fabric wavelet width. The communication model counts 32-bit wavelets (wavelets_of(), the
+    /// section-3 closed forms), so validate() accepts 32 only: another width is an error, not ignored.
+    std::size_t link_bits = 0;
+    /// Router to router. The section-3 closed forms charge one cycle per hop (L), so validate()
+    /// accepts 1 only: another latency is an error, not silently ignored.
+    double hop_latency_cycles = 0;
     double ramp_latency_cycles = 0;            ///< PE <-> router (T_R of the section-3 model)
     std::size_t colors = 0;                    ///< routable colors (virtual channels)
     double host_io_bytes_per_second = 0;       ///< host <-> wafer
@@ -103,7 +107,13 @@ struct machine {
         positive("fmac_per_cycle_fp32", fmac_per_cycle_fp32);
         non_negative("fmac_per_cycle_fp64", fmac_per_cycle_fp64);
         if (link_bits == 0 || link_bits % 8 != 0) bad("link_bits", "must be a positive multiple of 8 (is " + std::to_string(link_bits) + ")");
+        if (link_bits != 32)
+            bad("link_bits", "is " + std::to_string(link_bits) +
+                                 ": the communication model counts 32-bit wavelets [S2][S18]; other widths are not modelled");
         non_negative("hop_latency_cycles", hop_latency_cycles);
+        if (hop_latency_cycles != 1)
+            bad("hop_latency_cycles", "is " + std::to_string(hop_latency_cycles) +
+                                          ": the section-3 closed forms [S6] charge 1 cycle per hop; other latencies are not modelled");
         non_negative("ramp_latency_cycles", ramp_latency_cycles);
         if (colors == 0) bad("colors", "must be at least 1");
         positive("host_io_bytes_per_second", host_io_bytes_per_second);

@@ -115,8 +115,8 @@ namespace detail {
     s.flop_per_second = s.seconds > 0 ? s.flops / s.seconds : 0.0;
     s.fraction_of_peak = s.flop_per_second / m.peak_flop_per_second(t);
     // The SpMV's report holds its x and y; the other vectors come on top, evenly spread.
-    const auto extra = static_cast<std::size_t>(static_cast<double>(k.vectors - 2) * local * static_cast<double>(bytes_of(t)));
-    s.max_pe_memory_bytes = spmv.max_pe_memory_bytes + extra;
+    const std::size_t extra = saturating_size(static_cast<double>(k.vectors - 2) * local * static_cast<double>(bytes_of(t)));
+    s.max_pe_memory_bytes = saturating_add(spmv.max_pe_memory_bytes, extra);
     s.fits = s.max_pe_memory_bytes <= m.sram_bytes_per_pe;
     if (!s.fits) {
         const auto& b = spmv.pe_memory_bytes;
@@ -131,7 +131,10 @@ namespace detail {
     // The bound: capacity, else the largest share of an iteration.
     const double share[] = {spmv_total, dot_total, axpy_total, s.host_cycles};
     const auto top = static_cast<std::size_t>(std::max_element(std::begin(share), std::end(share)) - std::begin(share));
-    const auto pct = [&](double v) { return std::to_string(static_cast<long long>(100 * v / s.cycles_per_iteration + 0.5)) + "%"; };
+    // (An empty operator on one PE has an iteration of 0 cycles: 0%, not 0/0.)
+    const auto pct = [&](double v) {
+        return std::to_string(static_cast<long long>(s.cycles_per_iteration > 0 ? 100 * v / s.cycles_per_iteration + 0.5 : 0.0)) + "%";
+    };
     if (!s.fits) s.bound = bound_kind::capacity, s.bound_reason = s.capacity_message;
     else if (top == 0) s.bound = spmv.bound, s.bound_reason = "SpMVs take " + pct(spmv_total) + " of an iteration; SpMV: " + spmv.bound_reason;
     else if (top == 1) {

@@ -159,7 +159,7 @@ inline void check_problem(const structured_problem& p) {
     r.placement = p.kind == stencil::banded ? "banded_chain" : p.is_3d() ? "columns" : "tiles";
     r.grid_rows = R, r.grid_cols = C;
     r.type = t;
-    r.rows = r.cols = static_cast<std::size_t>(p.unknowns());
+    r.rows = r.cols = detail::saturating_size(p.unknowns()); // saturated: 3D extents can multiply past 2^64
     r.pe_compute_cycles.assign(P, 0.0);
     r.pe_memory_bytes.assign(P, 0);
     r.pe_traffic_words.assign(P, 0.0);
@@ -170,7 +170,7 @@ inline void check_problem(const structured_problem& p) {
     const auto record = [&](std::size_t idx, const pe_work& w, double points, double halo_words) {
         r.pe_compute_cycles[idx] = w.cycles;
         tasks[idx] = w.tasks;
-        r.pe_memory_bytes[idx] = static_cast<std::size_t>((w.fmacs + 2 * points) * vb) + o.reserved_sram_bytes_per_pe;
+        r.pe_memory_bytes[idx] = detail::saturating_add(detail::saturating_size((w.fmacs + 2 * points) * vb), o.reserved_sram_bytes_per_pe);
         r.pe_traffic_words[idx] = 2 * halo_words;
         nnz += w.fmacs;
         busiest_words = std::max(busiest_words, halo_words);
