@@ -189,3 +189,134 @@ TEST_CASE("lowering a transposed operator plans A^T") {
     CHECK(plan.operation() == op::transpose);
     CHECK_THROWS_AS((void)plan.program().partition(), invalid_argument_error);
 }
+
+TEST_CASE("the program keeps the inspector's traffic counts, and statistics built on them match a naive recount") {
+    auto cases = testing::generated_cases<double, std::int32_t>();
+    cases.push_back({"dense row 600", generators::dense_row<double>(600, 17, 1)});
+    cases.push_back({"rmat 8", generators::rmat<double>(8, 6, 2)});
+    constexpr std::size_t width = 3, wpv = words_per_value<double>;
+    for (const auto& c : cases)
+        for (const auto& g : grids)
+            for (op o : {op::none, op::transpose}) {
+                INFO(c.name << " " << to_string(g) << " " << to_string(o));
+                const std::size_t P = g.size();
+                // row_blocks: recount each chain PE's distinct x entries with a fresh O(cols) mark.
+                {
+                    auto plan = plan_spmm(c.A, g, placement::row_blocks, o);
+                    const auto& prog = plan.program();
+                    const auto& A = prog.matrix();
+                    const auto& part = prog.partition();
+                    const auto& t = prog.traffic();
+                    const auto cols = static_cast<std::size_t>(A.cols());
+                    REQUIRE(t.x_used.size() == P);
+                    REQUIRE(t.x_gathered.size() == P);
+                    REQUIRE(t.x_served.size() == P);
+                    REQUIRE(t.gather_hops.size() == P);
+                    CHECK(t.multicast_len.empty());
+                    CHECK(t.reduced_rows.empty());
+                    const auto owner_of = [&](std::size_t j) {
+                        if (A.rows() != A.cols()) return j * P / cols;
+                        for (std::size_t q = 0; q < P; ++q)
+                            if (static_cast<std::size_t>(part.row_begin[q]) <= j && j < static_cast<std::size_t>(part.row_begin[q + 1])) return q;
+                        return P;
+                    };
+                    std::vector<std::size_t> used(P, 0), gathered(P, 0), served(P, 0), hops(P, 0);
+                    std::vector<std::size_t> sent(P, 0), received(P, 0);
+                    std::size_t p2p = 0, word_hops = 0;
+                    for (std::size_t p = 0; p < P; ++p) {
+                        std::vector<char> mark(cols, 0);
+                        for (auto k = static_cast<std::size_t>(part.nz_begin[p]); k < static_cast<std::size_t>(part.nz_begin[p + 1]); ++k) {
+                            const auto j = static_cast<std::size_t>(A.col_idx()[k]);
+                            if (mark[j]) continue;
+                            mark[j] = 1;
+                            ++used[p];
+                            const std::size_t owner = owner_of(j);
+                            REQUIRE(owner < P);
+                            CHECK(prog.x_owner(j) == owner);
+                            if (owner == p) continue;
+                            const std::size_t h = pe_grid::hops(g.snake_coord(owner), g.snake_coord(p));
+                            ++gathered[p], ++served[owner], hops[p] += h;
+                            sent[owner] += width * wpv, received[p] += width * wpv;
+                            p2p += width * wpv, word_hops += width * wpv * h;
+                        }
+                        if (part.has_carry(A.row_ptr(), p)) {
+                            std::size_t owner = p + 1;
+                            while (part.row_begin[owner + 1] == part.row_begin[owner]) ++owner;
+                            sent[p] += width * wpv, received[owner] += width * wpv;
+                            word_hops += width * wpv * pe_grid::hops(g.snake_coord(owner), g.snake_coord(p));
+                        }
+                    }
+                    CHECK(t.x_used == used);
+                    CHECK(t.x_gathered == gathered);
+                    CHECK(t.x_served == served);
+                    CHECK(t.gather_hops == hops);
+                    const auto s = plan.statistics(width);
+                    CHECK(s.comm.point_to_point_words == p2p);
+                    CHECK(s.comm.word_hops == word_hops);
+                    for (std::size_t p = 0; p < P; ++p) {
+                        const auto& pe = s.pe[g.index_of(g.snake_coord(p))];
+                        CHECK(pe.words_sent == sent[p]);
+                        CHECK(pe.words_received == received[p]);
+                        const auto row_span = static_cast<std::size_t>(part.row_begin[p + 1] - part.row_begin[p]);
+                        CHECK(pe.bytes_held == pe.tasks * (sizeof(double) + sizeof(std::int32_t)) + (row_span + 1) * sizeof(std::int32_t) +
+                                                   (used[p] + pe.rows) * width * sizeof(double));
+                    }
+                    // The counts depend on the pattern only: new values keep them.
+                    const auto before = t;
+                    auto A2 = c.A;
+                    for (auto& v : A2.values()) v += 1.0;
+                    plan.refresh_values(A2);
+                    CHECK(plan.program().traffic().x_used == before.x_used);
+                    CHECK(plan.program().traffic().gather_hops == before.gather_hops);
+                    CHECK(plan.statistics(width).comm.word_hops == s.comm.word_hops);
+                }
+                // checkerboard: recount the columns multicast down each PE column and the rows reduced
+                // along each PE row with fresh O(cols) and O(rows) marks, from op(A) itself.
+                {
+                    const auto plan = plan_spmm(c.A, g, placement::checkerboard, o);
+                    const auto& prog = plan.program();
+                    const auto& b = prog.blocks();
+                    const auto& t = prog.traffic();
+                    const auto opA = o == op::none ? c.A : transpose(c.A);
+                    const std::size_t R = g.rows(), C = g.cols();
+                    REQUIRE(t.multicast_len.size() == C);
+                    REQUIRE(t.reduced_rows.size() == R);
+                    CHECK(t.x_used.empty());
+                    const auto block_of = [](const std::vector<std::int32_t>& split, std::int32_t v) {
+                        return static_cast<std::size_t>(std::upper_bound(split.begin(), split.end(), v) - split.begin()) - 1;
+                    };
+                    std::size_t multicast = 0, deliveries = 0;
+                    for (std::size_t pc = 0; pc < C; ++pc) {
+                        std::vector<char> mark(static_cast<std::size_t>(opA.cols()), 0);
+                        std::vector<char> receiver(R, 0);
+                        std::size_t len = 0;
+                        for (std::int32_t i = 0; i < opA.rows(); ++i) {
+                            const std::size_t pr = block_of(b.row_split, i);
+                            if (pr == 0) continue;
+                            for (auto k = opA.row_ptr()[static_cast<std::size_t>(i)]; k < opA.row_ptr()[static_cast<std::size_t>(i) + 1]; ++k) {
+                                const auto j = opA.col_idx()[static_cast<std::size_t>(k)];
+                                if (block_of(b.col_split, j) != pc) continue;
+                                receiver[pr] = 1;
+                                if (!mark[static_cast<std::size_t>(j)]) mark[static_cast<std::size_t>(j)] = 1, ++len;
+                            }
+                        }
+                        CHECK(t.multicast_len[pc] == len);
+                        const auto receivers = static_cast<std::size_t>(std::count(receiver.begin(), receiver.end(), 1));
+                        if (receivers > 0) multicast += len * width * wpv, deliveries += receivers * len * width * wpv;
+                    }
+                    for (std::size_t pr = 0; pr < R; ++pr) {
+                        std::size_t reduced = 0;
+                        for (auto i = b.row_split[pr]; i < b.row_split[pr + 1]; ++i) {
+                            bool partial = false;
+                            for (auto k = opA.row_ptr()[static_cast<std::size_t>(i)]; k < opA.row_ptr()[static_cast<std::size_t>(i) + 1]; ++k)
+                                partial = partial || block_of(b.col_split, opA.col_idx()[static_cast<std::size_t>(k)]) + 1 < C;
+                            reduced += partial ? 1 : 0;
+                        }
+                        CHECK(t.reduced_rows[pr] == reduced);
+                    }
+                    const auto s = plan.statistics(width);
+                    CHECK(s.comm.multicast_words == multicast);
+                    CHECK(s.comm.multicast_deliveries == deliveries);
+                }
+            }
+}

@@ -3,13 +3,17 @@
 // The lowered program is the inspector's result: which PE owns which nonzeros (one AXPY task each)
 // and which rows and columns, from which the messages follow. It is stored as each PE's local
 // sparse block, never as one object per task, so that a CPU backend streams it at memory speed and
-// the statistics or a timing model read per-PE work and traffic from it in O(nnz).
+// the statistics or a timing model read per-PE work and traffic from it in O(nnz) time. What needs
+// a mark per row or column (the distinct x entries a PE gathers, the x entries multicast down a PE
+// column, the distinct rows reduced along a PE row) is counted once here, at lowering, and kept as
+// O(PEs) counts (traffic_counts), so those readers need only O(PEs) memory.
 //
 //   auto prog = waferblas::sparse_program<double>::lower(A, waferblas::pe_grid{4, 4},
 //                                                        waferblas::placement::checkerboard);
 //   prog.refresh_values(A2);   // same pattern, new values: no re-planning
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <variant>
@@ -29,16 +33,32 @@
 
 namespace waferblas {
 
+/// Traffic counts of a lowered program that would otherwise need a mark per row or column, counted
+/// once by the inspector (sparse_program's constructor). Counts are of x or y entries, not words:
+/// a consumer multiplies them by the right-hand width and the words per value. Only the vectors of
+/// the program's placement are filled; the others are empty.
+struct traffic_counts {
+    // placement::row_blocks, indexed by chain position p (see sparse_program::x_owner):
+    std::vector<std::size_t> x_used;      ///< distinct x entries the nonzeros of PE p use
+    std::vector<std::size_t> x_gathered;  ///< of those, entries another PE owns (received by p)
+    std::vector<std::size_t> x_served;    ///< x entries p owns that it sends to other PEs' gathers
+    std::vector<std::size_t> gather_hops; ///< sum over p's gathered entries of the hops from their owner to p
+    // placement::checkerboard:
+    std::vector<std::size_t> multicast_len; ///< per PE column c: distinct columns of x segment c with a nonzero below PE row 0
+    std::vector<std::size_t> reduced_rows;  ///< per PE row r: distinct rows with a segment in a block (r, c), c < cols-1
+};
+
 template <scalar T, index I = std::int32_t>
 class sparse_program {
 public:
     using value_type = T;
     using index_type = I;
 
-    /// Lowers op(A) onto `grid` with placement `pl`. Costs O(nnz + rows + cols) (plus a transpose
-    /// for op != none) and copies what the placement keeps of A (row_blocks: A's arrays;
-    /// checkerboard: the blocks), so the program does not depend on A's lifetime. From an rvalue
-    /// A, row_blocks takes A's arrays over instead of copying them.
+    /// Lowers op(A) onto `grid` with placement `pl`. Costs O(nnz log PEs + rows + cols) time and
+    /// O(rows + cols) temporary marks for the traffic counts (plus a transpose for op != none),
+    /// and copies what the placement keeps of A (row_blocks: A's arrays; checkerboard: the
+    /// blocks), so the program does not depend on A's lifetime. From an rvalue A, row_blocks takes
+    /// A's arrays over instead of copying them.
     [[nodiscard]] static sparse_program lower(const csr_matrix<T, I>& A, const pe_grid& grid, placement pl,
                                               op o = op::none) {
         if (o == op::none) return sparse_program(A, grid, pl, o);
@@ -64,8 +84,18 @@ public:
         require(placement::row_blocks);
         return {A_.row_ptr(), A_.col_idx(), A_.values(), &part_};
     }
+    /// placement::row_blocks: chain position of the PE that owns x[j] — the owner of row j for
+    /// square operators (x distributed like y), else even blocks of columns. O(log PEs).
+    [[nodiscard]] std::size_t x_owner(std::size_t j) const {
+        require(placement::row_blocks);
+        return x_owner_unchecked(j);
+    }
     /// placement::checkerboard: the per-PE blocks.
     [[nodiscard]] const checkerboard_blocks<T, I>& blocks() const { require(placement::checkerboard); return blocks_; }
+
+    /// The per-PE (row_blocks) or per PE row and column (checkerboard) traffic counts the inspector
+    /// computed at lowering; O(PEs) memory. The pattern fixes them, so refresh_values keeps them.
+    [[nodiscard]] const traffic_counts& traffic() const noexcept { return traffic_; }
 
     /// Replaces the values with those of A, which must have the pattern the program was lowered
     /// from (checked: invalid_argument_error otherwise). O(nnz); the analysis is kept.
@@ -106,10 +136,69 @@ private:
         if (pl == placement::row_blocks) {
             part_ = partition_rows_by_nnz<I>(opA.row_ptr(), grid.size());
             A_ = std::forward<M>(opA);
+            count_gathers();
         } else {
             blocks_ = make_checkerboard_blocks<T, I>(opA.cols(), opA.row_ptr(), opA.col_idx(), opA.values(), grid);
             pattern_row_ptr_.assign(opA.row_ptr().begin(), opA.row_ptr().end());
+            count_multicasts_and_reductions();
         }
+    }
+
+    [[nodiscard]] std::size_t x_owner_unchecked(std::size_t j) const noexcept {
+        const auto P = part_.parts();
+        if (rows_ == cols_)
+            return static_cast<std::size_t>(std::upper_bound(part_.row_begin.begin(), part_.row_begin.end() - 1, static_cast<I>(j)) -
+                                            part_.row_begin.begin()) - 1;
+        return detail::proportional(j, P, static_cast<std::size_t>(cols_));
+    }
+
+    /// row_blocks: each PE gathers, once, every x entry its nonzeros use. O(nnz log PEs) time,
+    /// O(cols) temporary marks (the last chain PE that counted each column).
+    void count_gathers() {
+        const std::size_t P = grid_.size();
+        auto& t = traffic_;
+        t.x_used.assign(P, 0), t.x_gathered.assign(P, 0), t.x_served.assign(P, 0), t.gather_hops.assign(P, 0);
+        const auto col_idx = A_.col_idx();
+        std::vector<std::size_t> seen(static_cast<std::size_t>(cols_), P);
+        for (std::size_t p = 0; p < P; ++p) {
+            const pe_coord pc = grid_.snake_coord(p);
+            const auto kb = static_cast<std::size_t>(part_.nz_begin[p]), ke = static_cast<std::size_t>(part_.nz_begin[p + 1]);
+            for (std::size_t k = kb; k < ke; ++k) {
+                const auto j = static_cast<std::size_t>(col_idx[k]);
+                if (seen[j] == p) continue;
+                seen[j] = p;
+                ++t.x_used[p];
+                const std::size_t owner = x_owner_unchecked(j);
+                if (owner == p) continue;
+                ++t.x_gathered[p];
+                ++t.x_served[owner];
+                t.gather_hops[p] += pe_grid::hops(grid_.snake_coord(owner), pc);
+            }
+        }
+    }
+
+    /// checkerboard: the x entries multicast down each PE column and the distinct rows reduced
+    /// along each PE row. O(nnz) time, O(rows + cols) temporary marks.
+    void count_multicasts_and_reductions() {
+        const std::size_t R = grid_.rows(), C = grid_.cols(), P = grid_.size();
+        const auto& b = blocks_;
+        auto& t = traffic_;
+        t.multicast_len.assign(C, 0), t.reduced_rows.assign(R, 0);
+        std::vector<unsigned char> needed(static_cast<std::size_t>(cols_), 0);
+        for (std::size_t p = C; p < P; ++p)
+            for (auto k = static_cast<std::size_t>(b.seg_ptr[b.block_seg[p]]); k < static_cast<std::size_t>(b.seg_ptr[b.block_seg[p + 1]]); ++k)
+                needed[static_cast<std::size_t>(b.idx[k])] = 1;
+        for (std::size_t c = 0; c < C; ++c)
+            for (auto j = static_cast<std::size_t>(b.col_split[c]); j < static_cast<std::size_t>(b.col_split[c + 1]); ++j)
+                if (needed[j]) ++t.multicast_len[c];
+        // Row blocks are disjoint, so one set of row marks serves every PE row.
+        std::vector<unsigned char> reduced(static_cast<std::size_t>(rows_), 0);
+        for (std::size_t r = 0; r < R; ++r)
+            for (std::size_t c = 0; c + 1 < C; ++c)
+                for (std::size_t s = b.block_seg[r * C + c]; s < b.block_seg[r * C + c + 1]; ++s) {
+                    const auto row = static_cast<std::size_t>(b.seg_row[s]);
+                    if (!reduced[row]) reduced[row] = 1, ++t.reduced_rows[r];
+                }
     }
 
     static csr_matrix<T, I> apply_op(const csr_matrix<T, I>& A, op o) {
@@ -136,6 +225,7 @@ private:
     row_partition<I> part_;            // row_blocks
     checkerboard_blocks<T, I> blocks_; // checkerboard
     std::vector<I> pattern_row_ptr_;   // checkerboard: to check refresh_values
+    traffic_counts traffic_;           // both: counted at lowering, O(PEs)
 };
 
 } // namespace waferblas

@@ -16,7 +16,9 @@
 //                 to PE (r, cols-1), which owns y segment r.
 // Zero blocks and empty rows hold no task and send or receive nothing. Bytes held count the
 // PE's nonzeros (value + column index), its row pointers or segment headers, and the x and y
-// entries it stores. Computing statistics costs O(nnz + rows + cols).
+// entries it stores. Computing statistics visits no nonzero: O(PEs log PEs) time and O(PEs)
+// memory. The counts that need a mark per row or column (distinct x entries gathered or
+// multicast) are taken once at lowering and read from program.traffic() (see program.hpp).
 #pragma once
 
 #include <algorithm>
@@ -103,17 +105,10 @@ template <scalar T, index I>
 void row_blocks_statistics(const sparse_program<T, I>& prog, program_statistics& st) {
     const auto A = prog.row_blocks();
     const auto& part = prog.partition();
+    const traffic_counts& t = prog.traffic();
     const pe_grid& g = prog.grid();
     const std::size_t P = g.size(), w = st.width, wpv = words_per_value<T>;
-    const auto rows = static_cast<std::size_t>(prog.rows()), cols = static_cast<std::size_t>(prog.cols());
-    const bool square = rows == cols;
-    // Owner of x[j]: the owner of row j for square operators (x distributed like y), else even blocks.
-    const auto x_owner = [&](std::size_t j) -> std::size_t {
-        if (square) return static_cast<std::size_t>(std::upper_bound(part.row_begin.begin(), part.row_begin.end() - 1, static_cast<I>(j)) - part.row_begin.begin()) - 1;
-        return proportional(j, P, cols);
-    };
     const auto at = [&](std::size_t chain) -> pe_statistics& { return st.pe[g.index_of(g.snake_coord(chain))]; };
-    std::vector<std::size_t> seen(cols, P); // last chain PE that counted column j
     for (std::size_t p = 0; p < P; ++p) {
         auto& s = at(p);
         const auto kb = static_cast<std::size_t>(part.nz_begin[p]), ke = static_cast<std::size_t>(part.nz_begin[p + 1]);
@@ -121,32 +116,24 @@ void row_blocks_statistics(const sparse_program<T, I>& prog, program_statistics&
         const bool carry = part.has_carry(A.row_ptr, p);
         s.tasks = ke - kb;
         s.rows = (re - rb) + (carry ? 1 : 0);
-        std::size_t distinct = 0;
-        for (std::size_t k = kb; k < ke; ++k) {
-            const auto j = static_cast<std::size_t>(A.col_idx[k]);
-            if (seen[j] == p) continue;
-            seen[j] = p;
-            ++distinct;
-            const std::size_t owner = x_owner(j);
-            if (owner != p) {
-                auto& o = at(owner);
-                o.words_sent += w * wpv;
-                s.words_received += w * wpv;
-                st.comm.point_to_point_words += w * wpv;
-                st.comm.word_hops += w * wpv * pe_grid::hops(g.snake_coord(owner), g.snake_coord(p));
-            }
-        }
+        // Gathers: every distinct x entry p uses that another PE owns arrives once, from its owner.
+        s.words_received += t.x_gathered[p] * w * wpv;
+        s.words_sent += t.x_served[p] * w * wpv;
+        st.comm.point_to_point_words += t.x_gathered[p] * w * wpv;
+        st.comm.word_hops += w * wpv * t.gather_hops[p];
         if (carry) {
-            // The split row's owner is the first PE after p that owns rows.
-            std::size_t owner = p + 1;
-            while (part.row_begin[owner + 1] == part.row_begin[owner]) ++owner;
+            // The split row's owner is the first PE after p that owns rows: the PEs between own
+            // none and start at that row too, so it is the last PE whose rows start there.
+            const std::size_t owner = static_cast<std::size_t>(std::upper_bound(part.row_begin.begin(), part.row_begin.end(),
+                                                                                part.row_begin[p + 1]) -
+                                                               part.row_begin.begin()) - 1;
             s.words_sent += w * wpv;
             at(owner).words_received += w * wpv;
             st.comm.reduction_words += w * wpv;
             st.comm.word_hops += w * wpv * pe_grid::hops(g.snake_coord(owner), g.snake_coord(p));
         }
         s.bytes_held = s.tasks * (sizeof(T) + sizeof(I)) + (re - rb + 1) * sizeof(I) +
-                       (distinct + s.rows) * w * sizeof(T);
+                       (t.x_used[p] + s.rows) * w * sizeof(T);
     }
 }
 
@@ -155,14 +142,10 @@ void checkerboard_statistics(const sparse_program<T, I>& prog, program_statistic
     const auto& b = prog.blocks();
     const pe_grid& g = prog.grid();
     const std::size_t R = g.rows(), C = g.cols(), w = st.width, wpv = words_per_value<T>;
-    // Columns of op(A) that hold a nonzero outside PE row 0 are the x entries multicast down.
-    std::vector<unsigned char> needed(static_cast<std::size_t>(prog.cols()), 0);
-    for (std::size_t p = C; p < g.size(); ++p)
-        for (auto k = static_cast<std::size_t>(b.seg_ptr[b.block_seg[p]]); k < static_cast<std::size_t>(b.seg_ptr[b.block_seg[p + 1]]); ++k)
-            needed[static_cast<std::size_t>(b.idx[k])] = 1;
     for (std::size_t c = 0; c < C; ++c) {
         const auto cb = static_cast<std::size_t>(b.col_split[c]), ce = static_cast<std::size_t>(b.col_split[c + 1]);
-        const auto len = static_cast<std::size_t>(std::count(needed.begin() + static_cast<std::ptrdiff_t>(cb), needed.begin() + static_cast<std::ptrdiff_t>(ce), 1));
+        // Columns of segment c that hold a nonzero outside PE row 0 are the x entries multicast down.
+        const std::size_t len = prog.traffic().multicast_len[c];
         std::size_t receivers = 0;
         for (std::size_t r = 1; r < R; ++r) {
             if (b.block_nnz(r * C + c) == 0) continue;

@@ -6,8 +6,9 @@
 //   r.cycles; r.seconds; r.fits; r.bound; r.dense_cycles / r.cycles;
 //   auto rm = wm::estimate(spmm_plan, wm::wse3(), 16);          // SpMM with 16 right-hand columns
 //
-// The estimate walks the plan's lowered program once (O(nnz + rows + cols + PEs) time; per-PE
-// vectors plus the O(rows + cols) marks compute_statistics also uses) and never builds tasks.
+// The estimate walks the plan's lowered program once and never builds tasks: O(nnz + rows + PEs log
+// PEs) time and O(PEs) memory (per-PE vectors; the distinct-x and distinct-row counts that would
+// need a mark per row or column were taken at lowering, see sparse_program::traffic()).
 // Tasks (compute.hpp): SpMV runs one task per row piece a PE holds (a checkerboard segment or a
 // row_blocks row, clipped to the PE's nonzeros), of length = its nonzeros; SpMM runs one AXPY task
 // per nonzero, of length = the right-hand width. Communication (communication.hpp) and the overlap
@@ -157,14 +158,7 @@ template <scalar T, index I>
     if (prog.placement() == placement::row_blocks) {
         const auto A = prog.row_blocks();
         const auto& part = prog.partition();
-        const std::size_t rows = r.rows, cols = r.cols;
-        const bool square = rows == cols;
-        const auto x_owner = [&](std::size_t j) -> std::size_t {
-            if (square)
-                return static_cast<std::size_t>(std::upper_bound(part.row_begin.begin(), part.row_begin.end() - 1, static_cast<I>(j)) -
-                                                part.row_begin.begin()) - 1;
-            return waferblas::detail::proportional(j, P, cols);
-        };
+        const std::size_t cols = r.cols;
         double longest_route = 0;
         for (std::size_t p = 0; p < P; ++p) {
             const pe_coord pc = g.snake_coord(p);
@@ -185,7 +179,7 @@ template <scalar T, index I>
                 const auto j = static_cast<std::size_t>(A.col_idx[k]);
                 jmin = std::min(jmin, j), jmax = std::max(jmax, j);
             }
-            const std::size_t o1 = x_owner(jmin), o2 = x_owner(jmax);
+            const std::size_t o1 = prog.x_owner(jmin), o2 = prog.x_owner(jmax);
             const pe_coord a = g.snake_coord(o1), b = g.snake_coord(o2);
             const std::size_t c_lo = a.row == b.row ? std::min(a.col, b.col) : 0;
             const std::size_t c_hi = a.row == b.row ? std::max(a.col, b.col) : C - 1;
@@ -223,16 +217,11 @@ template <scalar T, index I>
         for (std::size_t p = 0; p < P; ++p)
             for (std::size_t s = b.block_seg[p]; s < b.block_seg[p + 1]; ++s)
                 add_piece(work[p], static_cast<std::size_t>(b.seg_ptr[s + 1] - b.seg_ptr[s]));
-        // Multicast down each PE column: the x entries needed below PE row 0.
-        std::vector<unsigned char> mark(std::max(r.rows, r.cols), 0);
-        for (std::size_t p = C; p < P; ++p)
-            for (auto k = static_cast<std::size_t>(b.seg_ptr[b.block_seg[p]]); k < static_cast<std::size_t>(b.seg_ptr[b.block_seg[p + 1]]); ++k)
-                mark[static_cast<std::size_t>(b.idx[k])] = 1;
+        // Multicast down each PE column: the x entries needed below PE row 0 (counted at lowering).
+        const traffic_counts& tc = prog.traffic();
         std::vector<double> mc(C, 0.0), mc_latency(C, 0.0);
         for (std::size_t c = 0; c < C; ++c) {
-            const auto cb = static_cast<std::size_t>(b.col_split[c]), ce = static_cast<std::size_t>(b.col_split[c + 1]);
-            double len = 0;
-            for (std::size_t j = cb; j < ce; ++j) len += mark[j];
+            const auto len = static_cast<double>(tc.multicast_len[c]);
             std::size_t reach = 0; // last PE row with a nonzero in this column block
             for (std::size_t rr = 1; rr < R; ++rr)
                 if (b.block_nnz(rr * C + c) > 0) reach = rr;
@@ -241,21 +230,16 @@ template <scalar T, index I>
             mc_latency[c] = broadcast(0, reach + 1, T_R);
             r.comm.multicast_cycles = std::max(r.comm.multicast_cycles, mc[c]);
         }
-        // Reduction along each PE row of the distinct rows with partial sums.
-        std::fill(mark.begin(), mark.end(), 0);
+        // Reduction along each PE row of the distinct rows with partial sums (counted at lowering).
         double critical_finish = -1;
         for (std::size_t rr = 0; rr < R; ++rr) {
-            double distinct = 0;
-            std::size_t first = C;
-            for (std::size_t c = 0; c + 1 < C; ++c) {
-                const std::size_t p = rr * C + c;
-                if (b.block_seg[p + 1] == b.block_seg[p]) continue;
-                first = std::min(first, c);
-                for (std::size_t s = b.block_seg[p]; s < b.block_seg[p + 1]; ++s) {
-                    const auto row = static_cast<std::size_t>(b.seg_row[s]);
-                    if (!mark[row]) mark[row] = 1, distinct += 1;
+            const auto distinct = static_cast<double>(tc.reduced_rows[rr]);
+            std::size_t first = C; // first PE column, before the owner's, with a non-empty block
+            for (std::size_t c = 0; c + 1 < C; ++c)
+                if (b.block_seg[rr * C + c + 1] != b.block_seg[rr * C + c]) {
+                    first = c;
+                    break;
                 }
-            }
             reduction_choice red{};
             double red_latency = 0;
             if (first < C) {
