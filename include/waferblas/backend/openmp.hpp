@@ -17,16 +17,12 @@
 
 namespace waferblas::backend {
 
-class openmp {
+class openmp : public thread_settings {
 public:
     static constexpr const char* name = "openmp";
 
-    /// threads = 0: get_num_threads() at the time of each call.
-    explicit openmp(std::size_t threads = 0) noexcept : options_{threads, false} {}
-    explicit openmp(execution_options o) noexcept : options_(o) {}
-
-    [[nodiscard]] std::size_t concurrency() const noexcept { return options_.threads != 0 ? options_.threads : get_num_threads(); }
-    [[nodiscard]] bool deterministic() const noexcept { return options_.deterministic; }
+    /// openmp{}: get_num_threads() threads at each call; openmp{n}; openmp{execution_options{n, true}}.
+    using thread_settings::thread_settings;
 
     template <class F>
     void parallel_for(std::size_t n, F&& f) const {
@@ -39,9 +35,6 @@ public:
 #pragma omp parallel for schedule(static) num_threads(static_cast<int>(t))
         for (long long i = 0; i < count; ++i) f(static_cast<std::size_t>(i));
     }
-
-private:
-    execution_options options_;
 };
 
 } // namespace waferblas::backend

@@ -62,16 +62,12 @@ private:
 
 } // namespace detail
 
-class tbb {
+class tbb : public thread_settings {
 public:
     static constexpr const char* name = "tbb";
 
-    /// threads = 0: get_num_threads() at the time of each call.
-    explicit tbb(std::size_t threads = 0) noexcept : options_{threads, false} {}
-    explicit tbb(execution_options o) noexcept : options_(o) {}
-
-    [[nodiscard]] std::size_t concurrency() const noexcept { return options_.threads != 0 ? options_.threads : get_num_threads(); }
-    [[nodiscard]] bool deterministic() const noexcept { return options_.deterministic; }
+    /// tbb{}: get_num_threads() threads at each call; tbb{n}; tbb{execution_options{n, true}}.
+    using thread_settings::thread_settings;
 
     template <class F>
     void parallel_for(std::size_t n, F&& f) const {
@@ -99,9 +95,6 @@ public:
         else body();
         (void)joined.load(std::memory_order_acquire);
     }
-
-private:
-    execution_options options_;
 };
 
 } // namespace waferblas::backend

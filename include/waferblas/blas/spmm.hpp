@@ -39,8 +39,7 @@ void spmm(const Backend& backend, op o, std::type_identity_t<typename M::value_t
         const std::size_t flops = 2 * s.val.size() * C.cols();
         const auto part = partition_rows_by_nnz<I>(s.ptr, backend::free_function_pes(backend, s.val.size(), flops));
         const kernels::row_blocks_view<T, I> blocks{s.ptr, s.idx, s.val, &part};
-        if (backend::runs_serially(backend, flops)) detail::execute_spmm(backend::sequential{}, blocks, alpha, B, beta, C);
-        else detail::execute_spmm(backend, blocks, alpha, B, beta, C);
+        detail::execute_spmm(backend, blocks, alpha, B, beta, C);
     } else if (o == op::conj_transpose) {
         kernels::scatter_spmm<true, T, I>(s.ptr, s.idx, s.val, alpha, kernels::strided(B), beta, kernels::strided(C));
     } else {

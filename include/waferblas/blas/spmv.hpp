@@ -50,8 +50,7 @@ void spmv(const Backend& backend, op o, std::type_identity_t<typename M::value_t
         }
         const auto part = partition_rows_by_nnz<I>(s.ptr, pes);
         const kernels::row_blocks_view<T, I> blocks{s.ptr, s.idx, s.val, &part};
-        if (backend::runs_serially(backend, 2 * s.val.size())) detail::execute_spmv(backend::sequential{}, blocks, alpha, xv, beta, yv);
-        else detail::execute_spmv(backend, blocks, alpha, xv, beta, yv);
+        detail::execute_spmv(backend, blocks, alpha, xv, beta, yv);
     } else if (o == op::conj_transpose) {
         kernels::scatter_spmv<true, T, I>(s.ptr, s.idx, s.val, alpha, xv.data(), xv.stride(), beta, yv.data(), yv.stride(), yv.size());
     } else {

@@ -39,4 +39,22 @@ struct execution_options {
     bool deterministic = false;
 };
 
+namespace backend {
+
+/// What the parallel backends share: the thread count and the deterministic flag of a call.
+class thread_settings {
+public:
+    /// threads = 0: get_num_threads() at the time of each call.
+    explicit thread_settings(std::size_t threads = 0) noexcept : options_{threads, false} {}
+    explicit thread_settings(execution_options o) noexcept : options_(o) {}
+
+    [[nodiscard]] std::size_t concurrency() const noexcept { return options_.threads != 0 ? options_.threads : get_num_threads(); }
+    [[nodiscard]] bool deterministic() const noexcept { return options_.deterministic; }
+
+private:
+    execution_options options_;
+};
+
+} // namespace backend
+
 } // namespace waferblas

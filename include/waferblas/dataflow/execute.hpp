@@ -21,9 +21,18 @@
 
 namespace waferblas::detail {
 
+/// True when a parallel backend should leave a call of `flops` operations to the calling thread
+/// (backend::runs_serially); the sequential backend never needs to be redirected.
+template <class Backend>
+[[nodiscard]] bool serial_instead(const Backend& backend, std::size_t flops) noexcept {
+    if constexpr (std::is_same_v<Backend, backend::sequential>) return false;
+    else return backend::runs_serially(backend, flops);
+}
+
 template <class Backend, class T, class I>
 void execute_spmv(const Backend& backend, const kernels::row_blocks_view<T, I>& A, T alpha, vector_view<const T> x,
                   T beta, vector_view<T> y) {
+    if (serial_instead(backend, 2 * A.col_idx.size())) return execute_spmv(backend::sequential{}, A, alpha, x, beta, y);
     kernels::row_blocks_spmv_scratch<T> scratch(A.pes());
     const auto run = [&]<bool Unit>() {
         backend.parallel_for(A.pes(), [&](std::size_t p) {
@@ -38,6 +47,7 @@ void execute_spmv(const Backend& backend, const kernels::row_blocks_view<T, I>& 
 template <class Backend, class T, class I>
 void execute_spmv(const Backend& backend, const checkerboard_blocks<T, I>& b, const pe_grid& grid, T alpha,
                   vector_view<const T> x, T beta, vector_view<T> y) {
+    if (serial_instead(backend, 2 * b.idx.size())) return execute_spmv(backend::sequential{}, b, grid, alpha, x, beta, y);
     const auto run = [&]<bool Unit>() {
         backend.parallel_for(grid.rows(), [&](std::size_t r) {
             kernels::checkerboard_spmv_task<Unit>(b, grid, r, alpha, x.data(), x.stride(), beta, y.data(), y.stride());
@@ -50,6 +60,7 @@ void execute_spmv(const Backend& backend, const checkerboard_blocks<T, I>& b, co
 template <class Backend, class T, class I>
 void execute_spmm(const Backend& backend, const kernels::row_blocks_view<T, I>& A, T alpha, matrix_view<const T> B,
                   T beta, matrix_view<T> C) {
+    if (serial_instead(backend, 2 * A.col_idx.size() * C.cols())) return execute_spmm(backend::sequential{}, A, alpha, B, beta, C);
     kernels::row_blocks_spmm_scratch<T> scratch(A.pes(), C.cols());
     const auto Bs = kernels::strided(B);
     const auto Cs = kernels::strided(C);
@@ -64,6 +75,7 @@ void execute_spmm(const Backend& backend, const kernels::row_blocks_view<T, I>& 
 template <class Backend, class T, class I>
 void execute_spmm(const Backend& backend, const checkerboard_blocks<T, I>& b, const pe_grid& grid, T alpha,
                   matrix_view<const T> B, T beta, matrix_view<T> C) {
+    if (serial_instead(backend, 2 * b.idx.size() * C.cols())) return execute_spmm(backend::sequential{}, b, grid, alpha, B, beta, C);
     const std::size_t n = C.cols();
     std::vector<T> acc(grid.rows() * n);
     const auto Bs = kernels::strided(B);
@@ -80,8 +92,6 @@ void execute_spmm(const Backend& backend, const checkerboard_blocks<T, I>& b, co
 template <class Backend, class T, class I>
 void execute_spmv(const Backend& backend, const sparse_program<T, I>& prog, T alpha, vector_view<const T> x, T beta,
                   vector_view<T> y) {
-    if (!std::is_same_v<Backend, backend::sequential> && backend::runs_serially(backend, 2 * prog.nnz()))
-        return execute_spmv(backend::sequential{}, prog, alpha, x, beta, y);
     if (prog.placement() == placement::row_blocks) execute_spmv(backend, prog.row_blocks(), alpha, x, beta, y);
     else execute_spmv(backend, prog.blocks(), prog.grid(), alpha, x, beta, y);
 }
@@ -89,8 +99,6 @@ void execute_spmv(const Backend& backend, const sparse_program<T, I>& prog, T al
 template <class Backend, class T, class I>
 void execute_spmm(const Backend& backend, const sparse_program<T, I>& prog, T alpha, matrix_view<const T> B, T beta,
                   matrix_view<T> C) {
-    if (!std::is_same_v<Backend, backend::sequential> && backend::runs_serially(backend, 2 * prog.nnz() * C.cols()))
-        return execute_spmm(backend::sequential{}, prog, alpha, B, beta, C);
     if (prog.placement() == placement::row_blocks) execute_spmm(backend, prog.row_blocks(), alpha, B, beta, C);
     else execute_spmm(backend, prog.blocks(), prog.grid(), alpha, B, beta, C);
 }
