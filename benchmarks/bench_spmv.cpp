@@ -17,13 +17,8 @@ struct spmv_state {
 
 void bench_spmv(benchmark::State& state, const matrix_entry& e, const spmv_library& lib) {
     const int threads = static_cast<int>(state.range(0));
-    problem* p = nullptr;
-    try {
-        p = &current_problem(e);
-    } catch (const std::exception& ex) {
-        fail(state, "loading " + e.name + ": " + ex.what());
-        return;
-    }
+    problem* p = current_problem_or_fail(state, e);
+    if (p == nullptr) return;
     const std::string key = "spmv/" + lib.name + "/" + e.name + "/" + std::to_string(threads);
     auto& s = config_slot<spmv_state>(key, [&] {
         auto st = std::make_shared<spmv_state>();
@@ -59,13 +54,8 @@ void bench_spmv(benchmark::State& state, const matrix_entry& e, const spmv_libra
 /// SpMV plan costs at most 3 SpMV executions; summarize.py sets this against spmv/waferblas_tbb at
 /// 1 thread. row_blocks on a 1 x 2 chain (what a 2-thread plan uses), checkerboard on 2 x 2.
 void bench_plan_build(benchmark::State& state, const matrix_entry& e, waferblas::placement pl) {
-    problem* p = nullptr;
-    try {
-        p = &current_problem(e);
-    } catch (const std::exception& ex) {
-        fail(state, "loading " + e.name + ": " + ex.what());
-        return;
-    }
+    problem* p = current_problem_or_fail(state, e);
+    if (p == nullptr) return;
     const waferblas::pe_grid grid = pl == waferblas::placement::row_blocks ? waferblas::pe_grid{1, 2} : waferblas::pe_grid{2, 2};
     for (auto _ : state) {
         auto plan = waferblas::plan_spmv(p->A, grid, pl);

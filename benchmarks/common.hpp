@@ -82,6 +82,9 @@ struct problem {
 /// it is not the current one. Benchmarks are registered matrix by matrix, so each loads once.
 problem& current_problem(const matrix_entry& e);
 
+/// current_problem(e), or nullptr after marking `state` failed with the loading error.
+problem* current_problem_or_fail(benchmark::State& state, const matrix_entry& e);
+
 /// Deterministic values in [0.5, 1.5).
 [[nodiscard]] double test_value(std::size_t i, std::size_t salt = 0) noexcept;
 

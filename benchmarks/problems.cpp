@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <exception>
 #include <iostream>
 #include <limits>
 
@@ -185,6 +186,15 @@ problem& current_problem(const matrix_entry& e) {
     reference_spmv(p->A, p->x, p->y_ref);
     cur = std::move(p);
     return *cur;
+}
+
+problem* current_problem_or_fail(benchmark::State& state, const matrix_entry& e) {
+    try {
+        return &current_problem(e);
+    } catch (const std::exception& ex) {
+        fail(state, "loading " + e.name + ": " + ex.what());
+        return nullptr;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
