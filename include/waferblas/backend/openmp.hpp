@@ -26,11 +26,8 @@ public:
 
     template <class F>
     void parallel_for(std::size_t n, F&& f) const {
-        const std::size_t t = concurrency();
-        if (n <= 1 || t <= 1) {
-            for (std::size_t i = 0; i < n; ++i) f(i);
-            return;
-        }
+        const std::size_t t = threads_for(n);
+        if (t <= 1) return run_inline(n, f);
         const auto count = static_cast<long long>(n);
 #pragma omp parallel for schedule(static) num_threads(static_cast<int>(t))
         for (long long i = 0; i < count; ++i) f(static_cast<std::size_t>(i));

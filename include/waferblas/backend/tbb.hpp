@@ -71,11 +71,8 @@ public:
 
     template <class F>
     void parallel_for(std::size_t n, F&& f) const {
-        const std::size_t t = concurrency();
-        if (n <= 1 || t <= 1) {
-            for (std::size_t i = 0; i < n; ++i) f(i);
-            return;
-        }
+        const std::size_t t = threads_for(n);
+        if (t <= 1) return run_inline(n, f);
         // The fork and the join restated with atomics in this (instrumented) header: TBB's own
         // hand-offs happen inside libtbb, which ThreadSanitizer cannot see when libtbb is not built
         // with it (Debian's is not). One release/acquire pair per chunk: nothing next to a PE task.

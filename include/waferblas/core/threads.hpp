@@ -51,6 +51,14 @@ public:
     [[nodiscard]] std::size_t concurrency() const noexcept { return options_.threads != 0 ? options_.threads : get_num_threads(); }
     [[nodiscard]] bool deterministic() const noexcept { return options_.deterministic; }
 
+protected:
+    /// Threads for a loop of n PE tasks; 1 means: run it on the calling thread (run_inline).
+    [[nodiscard]] std::size_t threads_for(std::size_t n) const noexcept { return n <= 1 ? 1 : concurrency(); }
+    template <class F>
+    static void run_inline(std::size_t n, F& f) {
+        for (std::size_t i = 0; i < n; ++i) f(i);
+    }
+
 private:
     execution_options options_;
 };
