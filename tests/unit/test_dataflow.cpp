@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <complex>
 #include <set>
+#include <span>
+#include <thread>
 #include <vector>
 
 #include "test_matrices.hpp"
@@ -319,4 +321,49 @@ TEST_CASE("the program keeps the inspector's traffic counts, and statistics buil
                     CHECK(s.comm.multicast_deliveries == deliveries);
                 }
             }
+}
+
+TEST_CASE("traffic counts are taken once, on first use, whichever thread asks; copies share them") {
+    const auto A = generators::rmat<double>(10, 8, 5);
+    for (placement pl : {placement::row_blocks, placement::checkerboard}) {
+        INFO(to_string(pl));
+        const auto reference = sparse_program<double>::lower(A, pe_grid{3, 4}, pl).traffic();
+        const auto prog = sparse_program<double>::lower(A, pe_grid{3, 4}, pl);
+        std::vector<const traffic_counts*> seen(4, nullptr);
+        {
+            std::vector<std::thread> threads;
+            for (auto& s : seen) threads.emplace_back([&prog, &s] { s = &prog.traffic(); });
+            for (auto& t : threads) t.join();
+        }
+        for (const auto* s : seen) CHECK(s == &prog.traffic());
+        const auto& t = prog.traffic();
+        CHECK(t.x_used == reference.x_used);
+        CHECK(t.x_gathered == reference.x_gathered);
+        CHECK(t.gather_hops == reference.gather_hops);
+        CHECK(t.multicast_len == reference.multicast_len);
+        CHECK(t.reduced_rows == reference.reduced_rows);
+        const auto copy = prog;
+        CHECK(&copy.traffic() == &prog.traffic());
+        auto moved_from = prog;
+        const auto moved_to = std::move(moved_from);
+        CHECK(moved_to.traffic().x_used == reference.x_used);
+        CHECK_THROWS_AS((void)moved_from.traffic(), invalid_argument_error); // NOLINT(bugprone-use-after-move): the documented error
+    }
+}
+
+TEST_CASE("large plan arrays hold what ordinary vectors would, below and above the huge-page advice size") {
+    for (std::size_t n : {std::size_t{0}, std::size_t{3}, detail::huge_page_advice_bytes / sizeof(double) + 777}) {
+        INFO(n);
+        const auto v = detail::large_vector<double>(n, 2.5);
+        CHECK(v.size() == n);
+        CHECK(std::all_of(v.begin(), v.end(), [](double e) { return e == 2.5; }));
+        std::vector<std::int32_t> src(n);
+        for (std::size_t i = 0; i < n; ++i) src[i] = static_cast<std::int32_t>(i * 7);
+        CHECK(detail::large_copy(std::span<const std::int32_t>(src)) == src);
+    }
+    // The advice tolerates any address and length, including unaligned ones and a length of zero.
+    std::vector<char> buffer(detail::huge_page_advice_bytes + 5000);
+    detail::advise_huge_pages(buffer.data() + 3, buffer.size() - 3);
+    detail::advise_huge_pages(buffer.data(), 0);
+    CHECK(buffer[17] == 0);
 }

@@ -148,3 +148,23 @@ TEST_CASE("a plan gives identical results run to run and from several threads sh
     for (auto& t : threads) t.join();
     for (const auto& r : results) CHECK(r == first);
 }
+
+TEST_CASE_TEMPLATE("matrices larger than a core's L2 take the prefetching row loop, on every path", T, double, std::complex<float>) {
+    // 300k nonzeros of 12 bytes: the whole-matrix loops, the 1x1 and 2x3 plans stream; 16x16 does not.
+    const auto A = generators::banded<T>(60000, 2, 2, 8);
+    REQUIRE(kernels::worth_streaming<T, std::int32_t>(static_cast<std::size_t>(A.nnz()) / 2));
+    check_all_paths("banded 60000", A);
+}
+
+TEST_CASE("the prefetching row loop adds the same terms in the same order as the plain one") {
+    const auto A = generators::rmat<double>(14, 16, 6); // 16k rows, ~260k nonzeros: streamed
+    REQUIRE(kernels::worth_streaming<double, std::int32_t>(static_cast<std::size_t>(A.nnz())));
+    const auto x = random_vector<double>(static_cast<std::size_t>(A.cols()), 9);
+    std::vector<double> y(static_cast<std::size_t>(A.rows()), 1.0), want(y.size());
+    const auto ptr = A.row_ptr();
+    for (std::size_t i = 0; i < want.size(); ++i)
+        want[i] = 0.5 * kernels::row_dot<true>(A.col_idx().data(), A.values().data(), static_cast<std::size_t>(ptr[i]),
+                                               static_cast<std::size_t>(ptr[i + 1]), x.data(), 1) - 2.0 * y[i];
+    kernels::csr_spmv_rows<true>(ptr.data(), A.col_idx().data(), A.values().data(), 0, y.size(), 0.5, x.data(), 1, -2.0, y.data(), 1);
+    CHECK(y == want);
+}

@@ -13,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "../core/memory.hpp"
 #include "../core/scalar.hpp"
 #include "pe_grid.hpp"
 #include "row_partition.hpp"
@@ -67,14 +68,17 @@ template <scalar T, index I>
     const std::size_t nnz = col_idx.size();
     checkerboard_blocks<T, I> b;
     b.row_split = detail::balanced_split<I>(row_ptr, R);
-    std::vector<I> col_prefix(static_cast<std::size_t>(cols) + 1, I{0});
-    for (I j : col_idx) ++col_prefix[static_cast<std::size_t>(j) + 1];
-    std::partial_sum(col_prefix.begin(), col_prefix.end(), col_prefix.begin());
-    b.col_split = detail::balanced_split<I>(col_prefix, C);
-
-    std::vector<std::size_t> col_block(static_cast<std::size_t>(cols));
-    for (std::size_t c = 0; c < C; ++c)
-        std::fill(col_block.begin() + b.col_split[c], col_block.begin() + b.col_split[c + 1], c);
+    {
+        auto col_prefix = detail::large_vector<I>(static_cast<std::size_t>(cols) + 1);
+        for (I j : col_idx) ++col_prefix[static_cast<std::size_t>(j) + 1];
+        std::partial_sum(col_prefix.begin(), col_prefix.end(), col_prefix.begin());
+        b.col_split = detail::balanced_split<I>(col_prefix, C);
+    }
+    // Column block of column j: a search in the C+1 (cached) boundaries, once per segment, costs
+    // less than a per-column table, which is a cache miss per segment and a page fault per 512 columns.
+    const auto col_block = [&](I j) {
+        return static_cast<std::size_t>(std::upper_bound(b.col_split.begin() + 1, b.col_split.end() - 1, j) - b.col_split.begin() - 1);
+    };
 
     // Pass 1: count segments and nonzeros per block. Columns are sorted within a row, so a row
     // visits its column blocks in increasing order and each run of one block is one segment.
@@ -85,7 +89,7 @@ template <scalar T, index I>
                 auto k = static_cast<std::size_t>(row_ptr[i]);
                 const auto e = static_cast<std::size_t>(row_ptr[i + 1]);
                 while (k < e) {
-                    const std::size_t c = col_block[static_cast<std::size_t>(col_idx[k])];
+                    const std::size_t c = col_block(col_idx[k]);
                     const auto end_c = static_cast<I>(b.col_split[c + 1]);
                     std::size_t k_end = k + 1;
                     while (k_end < e && col_idx[k_end] < end_c) ++k_end;
@@ -104,11 +108,11 @@ template <scalar T, index I>
     // Pass 2: scatter segments into their blocks.
     const std::size_t segments = seg_count[P];
     b.block_seg = seg_count;
-    b.seg_row.resize(segments);
-    b.seg_ptr.assign(segments + 1, I{0});
-    b.idx.resize(nnz);
-    b.val.resize(nnz);
-    b.src_pos.resize(nnz);
+    b.seg_row = detail::large_vector<I>(segments);
+    b.seg_ptr = detail::large_vector<I>(segments + 1);
+    b.idx = detail::large_vector<I>(nnz);
+    b.val = detail::large_vector<T>(nnz);
+    b.src_pos = detail::large_vector<I>(nnz);
     std::vector<std::size_t> next_seg(seg_count.begin(), seg_count.end() - 1), next_nz(nz_count.begin(), nz_count.end() - 1);
     for_each_segment([&](std::size_t p, std::size_t i, std::size_t k, std::size_t k_end) {
         const std::size_t s = next_seg[p]++;

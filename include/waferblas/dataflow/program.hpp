@@ -5,8 +5,10 @@
 // sparse block, never as one object per task, so that a CPU backend streams it at memory speed and
 // the statistics or a timing model read per-PE work and traffic from it in O(nnz) time. What needs
 // a mark per row or column (the distinct x entries a PE gathers, the x entries multicast down a PE
-// column, the distinct rows reduced along a PE row) is counted once here, at lowering, and kept as
-// O(PEs) counts (traffic_counts), so those readers need only O(PEs) memory.
+// column, the distinct rows reduced along a PE row) is counted once, by the first reader of
+// traffic(), and kept as O(PEs) counts (traffic_counts), so those readers need only O(PEs) memory.
+// Counting is left to that first reader because executing the program never needs the counts: on
+// a CPU the count pass over every column index would cost a plan another SpMV's time to build.
 //
 //   auto prog = waferblas::sparse_program<double>::lower(A, waferblas::pe_grid{4, 4},
 //                                                        waferblas::placement::checkerboard);
@@ -14,13 +16,19 @@
 #pragma once
 
 #include <algorithm>
+#include <limits>
+#include <memory>
+#include <mutex>
 #include <cstddef>
+#include <cstdint>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 #include <utility>
 
 #include "../core/error.hpp"
+#include "../core/memory.hpp"
 #include "../core/operation.hpp"
 #include "../core/scalar.hpp"
 #include "../kernels/row_blocks.hpp"
@@ -34,7 +42,7 @@
 namespace waferblas {
 
 /// Traffic counts of a lowered program that would otherwise need a mark per row or column, counted
-/// once by the inspector (sparse_program's constructor). Counts are of x or y entries, not words:
+/// once, on the first call of sparse_program::traffic(). Counts are of x or y entries, not words:
 /// a consumer multiplies them by the right-hand width and the words per value. Only the vectors of
 /// the program's placement are filled; the others are empty.
 struct traffic_counts {
@@ -54,9 +62,8 @@ public:
     using value_type = T;
     using index_type = I;
 
-    /// Lowers op(A) onto `grid` with placement `pl`. Costs O(nnz log PEs + rows + cols) time and
-    /// O(rows + cols) temporary marks for the traffic counts (plus a transpose for op != none),
-    /// and copies what the placement keeps of A (row_blocks: A's arrays; checkerboard: the
+    /// Lowers op(A) onto `grid` with placement `pl`. Costs O(nnz log PEs + rows + cols) time (plus
+    /// a transpose for op != none), and copies what the placement keeps of A (row_blocks: A's arrays; checkerboard: the
     /// blocks), so the program does not depend on A's lifetime. From an rvalue A, row_blocks takes
     /// A's arrays over instead of copying them.
     [[nodiscard]] static sparse_program lower(const csr_matrix<T, I>& A, const pe_grid& grid, placement pl,
@@ -93,9 +100,19 @@ public:
     /// placement::checkerboard: the per-PE blocks.
     [[nodiscard]] const checkerboard_blocks<T, I>& blocks() const { require(placement::checkerboard); return blocks_; }
 
-    /// The per-PE (row_blocks) or per PE row and column (checkerboard) traffic counts the inspector
-    /// computed at lowering; O(PEs) memory. The pattern fixes them, so refresh_values keeps them.
-    [[nodiscard]] const traffic_counts& traffic() const noexcept { return traffic_; }
+    /// The per-PE (row_blocks) or per PE row and column (checkerboard) traffic counts; O(PEs)
+    /// memory. The first call counts them: O(nnz + gathers log PEs) time, O(rows + cols) temporary
+    /// marks; later calls (from any thread) return the same counts. The pattern fixes them, so
+    /// refresh_values keeps them, and so do copies of the program.
+    [[nodiscard]] const traffic_counts& traffic() const {
+        if (!traffic_) throw invalid_argument_error("sparse_program::traffic: the program was moved from");
+        std::call_once(traffic_->once, [this] {
+            if (placement_ == placement::checkerboard) count_multicasts_and_reductions(traffic_->counts);
+            else if (grid_.size() < std::numeric_limits<std::uint32_t>::max()) count_gathers<std::uint32_t>(traffic_->counts);
+            else count_gathers<std::size_t>(traffic_->counts);
+        });
+        return traffic_->counts;
+    }
 
     /// Replaces the values with those of A, which must have the pattern the program was lowered
     /// from (checked: invalid_argument_error otherwise). O(nnz); the analysis is kept.
@@ -135,12 +152,14 @@ private:
           nnz_(static_cast<std::size_t>(opA.nnz())) {
         if (pl == placement::row_blocks) {
             part_ = partition_rows_by_nnz<I>(opA.row_ptr(), grid.size());
-            A_ = std::forward<M>(opA);
-            count_gathers();
+            if constexpr (std::is_lvalue_reference_v<M>)
+                A_ = csr_matrix<T, I>(unchecked, opA.rows(), opA.cols(), detail::large_copy(opA.row_ptr()),
+                                      detail::large_copy(opA.col_idx()), detail::large_copy(opA.values()));
+            else
+                A_ = std::move(opA);
         } else {
             blocks_ = make_checkerboard_blocks<T, I>(opA.cols(), opA.row_ptr(), opA.col_idx(), opA.values(), grid);
-            pattern_row_ptr_.assign(opA.row_ptr().begin(), opA.row_ptr().end());
-            count_multicasts_and_reductions();
+            pattern_row_ptr_ = detail::large_copy(opA.row_ptr());
         }
     }
 
@@ -152,22 +171,28 @@ private:
         return detail::proportional(j, P, static_cast<std::size_t>(cols_));
     }
 
-    /// row_blocks: each PE gathers, once, every x entry its nonzeros use. O(nnz log PEs) time,
-    /// O(cols) temporary marks (the last chain PE that counted each column).
-    void count_gathers() {
+    /// row_blocks: each PE gathers, once, every x entry its nonzeros use. O(nnz + gathers log PEs)
+    /// time, O(cols) temporary marks (the last chain PE that counted each column; Mark is the
+    /// narrowest type that holds every PE number, since the marks are most of this pass's memory).
+    template <class Mark>
+    void count_gathers(traffic_counts& t) const {
         const std::size_t P = grid_.size();
-        auto& t = traffic_;
         t.x_used.assign(P, 0), t.x_gathered.assign(P, 0), t.x_served.assign(P, 0), t.gather_hops.assign(P, 0);
         const auto col_idx = A_.col_idx();
-        std::vector<std::size_t> seen(static_cast<std::size_t>(cols_), P);
+        const bool square = rows_ == cols_;
+        auto seen = detail::large_vector<Mark>(static_cast<std::size_t>(cols_), static_cast<Mark>(P));
         for (std::size_t p = 0; p < P; ++p) {
             const pe_coord pc = grid_.snake_coord(p);
             const auto kb = static_cast<std::size_t>(part_.nz_begin[p]), ke = static_cast<std::size_t>(part_.nz_begin[p + 1]);
+            // Square operators: x[j] is local exactly when row j is p's (most entries, in a banded matrix).
+            const auto own_b = static_cast<std::size_t>(part_.row_begin[p]), own_e = static_cast<std::size_t>(part_.row_begin[p + 1]);
+            const auto mark = static_cast<Mark>(p);
             for (std::size_t k = kb; k < ke; ++k) {
                 const auto j = static_cast<std::size_t>(col_idx[k]);
-                if (seen[j] == p) continue;
-                seen[j] = p;
+                if (seen[j] == mark) continue;
+                seen[j] = mark;
                 ++t.x_used[p];
+                if (square && own_b <= j && j < own_e) continue;
                 const std::size_t owner = x_owner_unchecked(j);
                 if (owner == p) continue;
                 ++t.x_gathered[p];
@@ -179,10 +204,9 @@ private:
 
     /// checkerboard: the x entries multicast down each PE column and the distinct rows reduced
     /// along each PE row. O(nnz) time, O(rows + cols) temporary marks.
-    void count_multicasts_and_reductions() {
+    void count_multicasts_and_reductions(traffic_counts& t) const {
         const std::size_t R = grid_.rows(), C = grid_.cols(), P = grid_.size();
         const auto& b = blocks_;
-        auto& t = traffic_;
         t.multicast_len.assign(C, 0), t.reduced_rows.assign(R, 0);
         std::vector<unsigned char> needed(static_cast<std::size_t>(cols_), 0);
         for (std::size_t p = C; p < P; ++p)
@@ -225,7 +249,12 @@ private:
     row_partition<I> part_;            // row_blocks
     checkerboard_blocks<T, I> blocks_; // checkerboard
     std::vector<I> pattern_row_ptr_;   // checkerboard: to check refresh_values
-    traffic_counts traffic_;           // both: counted at lowering, O(PEs)
+    // both: counted by the first traffic() call; shared by copies, which have the same pattern.
+    struct lazy_traffic {
+        std::once_flag once;
+        traffic_counts counts;
+    };
+    std::shared_ptr<lazy_traffic> traffic_ = std::make_shared<lazy_traffic>();
 };
 
 } // namespace waferblas

@@ -21,13 +21,18 @@ void checkerboard_spmv_task(const checkerboard_blocks<T, I>& b, const pe_grid& g
         scale_or_zero(y[static_cast<std::ptrdiff_t>(i) * incy], beta);
     const I* idx = b.idx.data();
     const T* val = b.val.data();
-    for (std::size_t c = 0; c < grid.cols(); ++c) {
-        const std::size_t p = r * grid.cols() + c;
-        for (std::size_t s = b.block_seg[p]; s < b.block_seg[p + 1]; ++s) {
-            const T sum = row_dot<Unit>(idx, val, static_cast<std::size_t>(b.seg_ptr[s]), static_cast<std::size_t>(b.seg_ptr[s + 1]), x, incx);
-            y[static_cast<std::ptrdiff_t>(b.seg_row[s]) * incy] += alpha * sum;
-        }
-    }
+    const std::size_t first = r * grid.cols(), last = first + grid.cols();
+    const auto blocks = [&]<bool Stream>() {
+        for (std::size_t p = first; p < last; ++p)
+            for (std::size_t s = b.block_seg[p]; s < b.block_seg[p + 1]; ++s) {
+                const T sum = streamed_row_dot<Unit, Stream>(idx, val, static_cast<std::size_t>(b.seg_ptr[s]),
+                                                             static_cast<std::size_t>(b.seg_ptr[s + 1]), x, incx);
+                y[static_cast<std::ptrdiff_t>(b.seg_row[s]) * incy] += alpha * sum;
+            }
+    };
+    const auto nnz = static_cast<std::size_t>(b.seg_ptr[b.block_seg[last]] - b.seg_ptr[b.block_seg[first]]);
+    if (worth_streaming<T, I>(nnz)) blocks.template operator()<true>();
+    else blocks.template operator()<false>();
 }
 
 template <bool Unit, class T, class I>

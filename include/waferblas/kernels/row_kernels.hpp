@@ -10,6 +10,7 @@
 
 #include "../core/scalar.hpp"
 #include "dense_operand.hpp"
+#include "prefetch.hpp"
 #include "simd.hpp"
 
 namespace waferblas::kernels {
@@ -103,21 +104,44 @@ inline void row_axpys(const I* idx, const T* val, std::size_t b, std::size_t e, 
     }
 }
 
+/// row_dot, with the value and index streams prefetched ahead when Stream (see prefetch.hpp).
+template <bool Unit, bool Stream, class T, class I>
+[[nodiscard]] inline T streamed_row_dot(const I* idx, const T* val, std::size_t b, std::size_t e, const T* x,
+                                        std::ptrdiff_t incx) noexcept {
+    if constexpr (Stream) {
+        prefetch_ahead(val + b);
+        prefetch_ahead(idx + b);
+    }
+    return row_dot<Unit>(idx, val, b, e, x, incx);
+}
+
+/// Whether a run of `nnz` nonzeros is worth prefetching: not when it fits in a core's L2, where
+/// the two hints per row are pure overhead on short rows.
+template <class T, class I>
+[[nodiscard]] constexpr bool worth_streaming(std::size_t nnz) noexcept {
+    return nnz * (sizeof(T) + sizeof(I)) > (std::size_t{1} << 20);
+}
+
 /// y[i] = alpha * (row i of A) . x + beta * y[i] for the whole rows i in [rb, re).
 template <bool Unit, class T, class I>
 inline void csr_spmv_rows(const I* ptr, const I* idx, const T* val, std::size_t rb, std::size_t re, T alpha, const T* x,
                           std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy) noexcept {
-    // The beta test is hoisted out of the row loop: for short rows it is a measurable share.
-    if (beta == T(0)) {
-        for (std::size_t i = rb; i < re; ++i)
-            y[static_cast<std::ptrdiff_t>(i) * incy] =
-                alpha * row_dot<Unit>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx);
-    } else {
-        for (std::size_t i = rb; i < re; ++i) {
-            T& yi = y[static_cast<std::ptrdiff_t>(i) * incy];
-            yi = alpha * row_dot<Unit>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx) + beta * yi;
+    const auto rows = [&]<bool Stream>() {
+        // The beta test is hoisted out of the row loop: for short rows it is a measurable share.
+        if (beta == T(0)) {
+            for (std::size_t i = rb; i < re; ++i)
+                y[static_cast<std::ptrdiff_t>(i) * incy] =
+                    alpha * streamed_row_dot<Unit, Stream>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx);
+        } else {
+            for (std::size_t i = rb; i < re; ++i) {
+                T& yi = y[static_cast<std::ptrdiff_t>(i) * incy];
+                yi = alpha * streamed_row_dot<Unit, Stream>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx) +
+                     beta * yi;
+            }
         }
-    }
+    };
+    if (rb < re && worth_streaming<T, I>(static_cast<std::size_t>(ptr[re] - ptr[rb]))) rows.template operator()<true>();
+    else rows.template operator()<false>();
 }
 
 /// C[i, :] = alpha * acc + beta * C[i, :].
