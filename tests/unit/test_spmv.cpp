@@ -168,3 +168,29 @@ TEST_CASE("the prefetching row loop adds the same terms in the same order as the
     kernels::csr_spmv_rows<true>(ptr.data(), A.col_idx().data(), A.values().data(), 0, y.size(), 0.5, x.data(), 1, -2.0, y.data(), 1);
     CHECK(y == want);
 }
+
+TEST_CASE("refreshing a checkerboard plan with many blocks per row matches a fresh plan; a moved column is refused") {
+    const auto A = generators::rmat<double>(9, 10, 21);
+    auto A2 = A;
+    for (std::size_t k = 0; k < A2.values().size(); ++k) A2.values()[k] = 0.25 + static_cast<double>(k % 13);
+    for (const pe_grid grid : {pe_grid{3, 4}, pe_grid{1, 7}, pe_grid{5, 1}})
+        for (op o : all_ops) {
+            INFO(to_string(grid) << " " << to_string(o));
+            auto plan = plan_spmv(A, grid, placement::checkerboard, o);
+            plan.refresh_values(A2);
+            const auto fresh = plan_spmv(A2, grid, placement::checkerboard, o);
+            const auto x = random_vector<double>(static_cast<std::size_t>(plan.cols()), 4);
+            std::vector<double> got(static_cast<std::size_t>(plan.rows())), want(got.size());
+            plan.execute(backend::sequential{}, 1.0, x, 0.0, got);
+            fresh.execute(backend::sequential{}, 1.0, x, 0.0, want);
+            CHECK(got == want);
+        }
+    // Same row pointer, one column index moved inside a row: a different pattern.
+    std::vector<std::int32_t> ptr(A.row_ptr().begin(), A.row_ptr().end()), idx(A.col_idx().begin(), A.col_idx().end());
+    std::vector<double> val(A.values().begin(), A.values().end());
+    std::size_t row = 0;
+    while (A.row_nnz(static_cast<std::int32_t>(row)) == 0 || A.col_idx()[static_cast<std::size_t>(ptr[row + 1]) - 1] + 1 >= A.cols()) ++row;
+    ++idx[static_cast<std::size_t>(ptr[row + 1]) - 1]; // the row's last column, one further right: still sorted
+    auto plan = plan_spmv(A, pe_grid{3, 4}, placement::checkerboard);
+    CHECK_THROWS_AS(plan.refresh_values(csr_matrix<double>(A.rows(), A.cols(), ptr, idx, val)), invalid_argument_error);
+}

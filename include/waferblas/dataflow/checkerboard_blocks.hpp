@@ -3,8 +3,9 @@
 // Block (r, c) holds the nonzeros of row block r and column block c, stored as compressed
 // *non-empty* rows ("segments": global row, range of nonzeros), so an empty row or an all-zero
 // block costs no storage and creates no task. Row and column splits balance nonzeros. Blocks are
-// stored one after another in row-major PE order; src_pos maps every stored nonzero back to its
-// CSR position, so values can be refreshed without re-planning.
+// stored one after another in row-major PE order, so a row's segments come in column-block order:
+// walking the blocks with one cursor per row visits each CSR row's nonzeros in order, which is how
+// values are refreshed without re-planning and without a stored map back to CSR positions.
 #pragma once
 
 #include <algorithm>
@@ -29,7 +30,6 @@ struct checkerboard_blocks {
     std::vector<I> seg_ptr;              ///< segments+1 offsets into idx / val
     std::vector<I> idx;                  ///< global column of each stored nonzero
     std::vector<T> val;
-    std::vector<I> src_pos;              ///< CSR position each stored nonzero came from
 
     [[nodiscard]] std::size_t block_nnz(std::size_t p) const noexcept {
         return static_cast<std::size_t>(seg_ptr[block_seg[p + 1]] - seg_ptr[block_seg[p]]);
@@ -88,6 +88,12 @@ template <scalar T, index I>
             for (auto i = static_cast<std::size_t>(b.row_split[r]); i < static_cast<std::size_t>(b.row_split[r + 1]); ++i) {
                 auto k = static_cast<std::size_t>(row_ptr[i]);
                 const auto e = static_cast<std::size_t>(row_ptr[i + 1]);
+                if (k == e) continue;
+                // Most rows lie within one column block: one segment, found without a scan.
+                if (const std::size_t c = col_block(col_idx[k]); col_idx[e - 1] < b.col_split[c + 1]) {
+                    on_segment(r * C + c, i, k, e);
+                    continue;
+                }
                 while (k < e) {
                     const std::size_t c = col_block(col_idx[k]);
                     const auto end_c = static_cast<I>(b.col_split[c + 1]);
@@ -112,19 +118,17 @@ template <scalar T, index I>
     b.seg_ptr = detail::large_vector<I>(segments + 1);
     b.idx = detail::large_vector<I>(nnz);
     b.val = detail::large_vector<T>(nnz);
-    b.src_pos = detail::large_vector<I>(nnz);
     std::vector<std::size_t> next_seg(seg_count.begin(), seg_count.end() - 1), next_nz(nz_count.begin(), nz_count.end() - 1);
     for_each_segment([&](std::size_t p, std::size_t i, std::size_t k, std::size_t k_end) {
         const std::size_t s = next_seg[p]++;
         std::size_t dst = next_nz[p];
         b.seg_row[s] = static_cast<I>(i);
         b.seg_ptr[s] = static_cast<I>(dst);
-        for (; k < k_end; ++k, ++dst) {
-            b.idx[dst] = col_idx[k];
-            b.val[dst] = values[k];
-            b.src_pos[dst] = static_cast<I>(k);
-        }
-        next_nz[p] = dst;
+        std::copy(col_idx.begin() + static_cast<std::ptrdiff_t>(k), col_idx.begin() + static_cast<std::ptrdiff_t>(k_end),
+                  b.idx.begin() + static_cast<std::ptrdiff_t>(dst));
+        std::copy(values.begin() + static_cast<std::ptrdiff_t>(k), values.begin() + static_cast<std::ptrdiff_t>(k_end),
+                  b.val.begin() + static_cast<std::ptrdiff_t>(dst));
+        next_nz[p] = dst + (k_end - k);
     });
     b.seg_ptr[segments] = static_cast<I>(nnz);
     return b;

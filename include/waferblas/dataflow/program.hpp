@@ -135,11 +135,18 @@ public:
         } else {
             if (!std::equal(pattern_row_ptr_.begin(), pattern_row_ptr_.end(), opA.row_ptr().begin()))
                 throw invalid_argument_error("refresh_values: the sparsity pattern differs from the lowered one");
-            for (std::size_t k = 0; k < nnz_; ++k) {
-                const auto src = static_cast<std::size_t>(blocks_.src_pos[k]);
-                if (opA.col_idx()[src] != blocks_.idx[k])
-                    throw invalid_argument_error("refresh_values: the sparsity pattern differs from the lowered one");
-                blocks_.val[k] = opA.values()[src];
+            // Blocks are stored in row-major PE order, so each row's segments come in column order:
+            // one cursor per row walks that row's CSR nonzeros once (checkerboard_blocks.hpp).
+            std::vector<I> cursor(pattern_row_ptr_.begin(), pattern_row_ptr_.end() - 1);
+            const auto col_idx = opA.col_idx();
+            const auto values = opA.values();
+            for (std::size_t s = 0; s + 1 < blocks_.seg_ptr.size(); ++s) {
+                I& src = cursor[static_cast<std::size_t>(blocks_.seg_row[s])];
+                for (auto k = static_cast<std::size_t>(blocks_.seg_ptr[s]); k < static_cast<std::size_t>(blocks_.seg_ptr[s + 1]); ++k, ++src) {
+                    if (col_idx[static_cast<std::size_t>(src)] != blocks_.idx[k])
+                        throw invalid_argument_error("refresh_values: the sparsity pattern differs from the lowered one");
+                    blocks_.val[k] = values[static_cast<std::size_t>(src)];
+                }
             }
         }
     }
