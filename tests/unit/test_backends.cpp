@@ -349,3 +349,57 @@ TEST_CASE_TEMPLATE("an SpMM column does not depend on how many columns B has (re
         }
     }
 }
+
+TEST_CASE("a scatter (A^T on CSR, A on CSC) takes one partial result per thread within the matrix's size, one PE when deterministic") {
+    using backend::scatter_pes;
+    const std::size_t large = 100 * backend::serial_threshold_flops;
+    CHECK(scatter_pes(backend::tbb{2}, 10000, 1, 3000, large) == 2);
+    CHECK(scatter_pes(backend::openmp{4}, 10000, 1, 3000, large) == 3);   // 4 partials of 3000 would outgrow 10000 nonzeros
+    CHECK(scatter_pes(backend::tbb{4}, 1000, 1, 800, large) == 1);        // a single partial already does
+    CHECK(scatter_pes(backend::tbb{4}, 10000, 8, 8 * 3000, large) == 3);  // SpMM: width 8 on both sides
+    CHECK(scatter_pes(backend::tbb{4}, 10000, 1, 0, large) == 4);         // an empty result costs nothing
+    CHECK(scatter_pes(backend::tbb{2}, 10000, 1, 3000, backend::serial_threshold_flops - 1) == 1);
+    CHECK(scatter_pes(backend::tbb{execution_options{2, true}}, 10000, 1, 3000, large) == 1);
+}
+
+TEST_CASE_TEMPLATE("parallel scatters are correct, repeatable for a thread count, and deterministic ones bitwise sequential", T, double,
+                   std::complex<float>) {
+    // 4096 x 4096 with ~60k nonzeros: above the serial cutoff, and two partials fit its size.
+    const auto A = generators::rmat<T>(12, 15, 9);
+    const auto Ac = to_csc(A);
+    REQUIRE(backend::scatter_pes(backend::tbb{2}, static_cast<std::size_t>(A.nnz()), 1, static_cast<std::size_t>(A.cols()),
+                                 2 * static_cast<std::size_t>(A.nnz())) == 2);
+    const T alpha = make_scalar<T>(0.75, 0.5), beta = make_scalar<T>(-0.5, 0.25);
+    const std::size_t n = static_cast<std::size_t>(A.rows());
+    const auto x = random_vector<T>(n, 41), y0 = random_vector<T>(n, 42);
+    const spmm_operands<T> mm(n, n, 43);
+    for (op o : {op::transpose, op::conj_transpose}) {
+        const spmv_reference<T, std::int32_t> ref(A, o, alpha, x, beta, y0);
+        const spmm_reference<T, std::int32_t> mref(A, o, alpha, mm, beta);
+        std::vector<T> sequential = y0;
+        spmv(backend::sequential{}, o, alpha, A, x, beta, sequential);
+        for_each_backend(false, [&](const auto& b, const std::string& bname) {
+            INFO(bname << " " << to_string(o));
+            auto y = y0, again = y0;
+            spmv(b, o, alpha, A, x, beta, y);
+            spmv(b, o, alpha, A, x, beta, again);
+            ref.check(y, bname + " scatter");
+            CHECK(first_difference(y, again) == -1);
+            auto c = mm.c0;
+            spmm(b, o, alpha, A, mm.B(), beta, mm.C(c));
+            mref.check(c, mm);
+            const std::decay_t<decltype(b)> det{execution_options{2, true}};
+            auto yd = y0;
+            spmv(det, o, alpha, A, x, beta, yd);
+            CHECK(first_difference(yd, sequential) == -1);
+        });
+    }
+    // CSC with op::none is the same scatter over the CSC arrays.
+    const spmv_reference<T, std::int32_t> ref(A, op::none, alpha, x, beta, y0);
+    for_each_backend(false, [&](const auto& b, const std::string& bname) {
+        INFO(bname << " csc");
+        auto y = y0;
+        spmv(b, op::none, alpha, Ac, x, beta, y);
+        ref.check(y, bname + " csc scatter");
+    });
+}

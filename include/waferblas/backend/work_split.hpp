@@ -39,4 +39,20 @@ template <executor B>
     return runs_serially(b, flops) ? 1 : b.concurrency();
 }
 
+/// Number of PEs of a free function's scatter (a product with the transpose of the stored
+/// matrix: CSR with op = transpose, CSC with op = none), where every PE adds into a partial result
+/// of its own, `out_values` values, and the partials are then reduced in PE order. One per thread,
+/// but no more than keep the partials within the matrix's own size (nnz x width values in all,
+/// `values_per_nnz` = width), so a scatter never needs more memory than a transposed copy would.
+/// One PE when deterministic: the sequential scatter's order is the only one every thread count
+/// can reproduce.
+template <executor B>
+[[nodiscard]] std::size_t scatter_pes(const B& b, std::size_t nnz, std::size_t values_per_nnz, std::size_t out_values,
+                                      std::size_t flops) noexcept {
+    if (b.deterministic() || runs_serially(b, flops)) return 1;
+    const std::size_t budget = nnz * values_per_nnz;
+    const std::size_t fit = out_values == 0 ? b.concurrency() : budget / out_values;
+    return std::clamp<std::size_t>(fit, 1, b.concurrency());
+}
+
 } // namespace waferblas::backend

@@ -41,9 +41,11 @@ void spmm(const Backend& backend, op o, std::type_identity_t<typename M::value_t
         const kernels::row_blocks_view<T, I> blocks{s.ptr, s.idx, s.val, &part};
         detail::execute_spmm(backend, blocks, alpha, B, beta, C);
     } else if (o == op::conj_transpose) {
-        kernels::scatter_spmm<true, T, I>(s.ptr, s.idx, s.val, alpha, kernels::strided(B), beta, kernels::strided(C));
+        detail::execute_scatter_spmm<true>(backend, std::span<const I>(s.ptr), std::span<const I>(s.idx), std::span<const T>(s.val), alpha, B,
+                                           beta, C);
     } else {
-        kernels::scatter_spmm<false, T, I>(s.ptr, s.idx, s.val, alpha, kernels::strided(B), beta, kernels::strided(C));
+        detail::execute_scatter_spmm<false>(backend, std::span<const I>(s.ptr), std::span<const I>(s.idx), std::span<const T>(s.val), alpha, B,
+                                            beta, C);
     }
 }
 

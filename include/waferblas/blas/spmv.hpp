@@ -5,7 +5,9 @@
 //
 // A is a csr_matrix or csc_matrix; x and y are anything vector_like (std::vector, std::span,
 // vector_view with any stride). beta == 0 means y is only written (NaN in y does not propagate).
-// op(A) x is lowered onto a 1D PE chain (placement::row_blocks) and run on the backend; use
+// op(A) x is lowered onto a 1D PE chain (placement::row_blocks) and run on the backend; a product
+// with the transpose of the stored arrays (A^T, A^H of a CSR matrix, A of a CSC one) is a scatter:
+// each PE adds into a partial y of its own, reduced in PE order (dataflow/execute.hpp). Use
 // plan_spmv to choose the grid and placement and to reuse the analysis across calls.
 // Throws dimension_error on mismatched sizes, invalid_argument_error if x and y overlap.
 #pragma once
@@ -52,9 +54,11 @@ void spmv(const Backend& backend, op o, std::type_identity_t<typename M::value_t
         const kernels::row_blocks_view<T, I> blocks{s.ptr, s.idx, s.val, &part};
         detail::execute_spmv(backend, blocks, alpha, xv, beta, yv);
     } else if (o == op::conj_transpose) {
-        kernels::scatter_spmv<true, T, I>(s.ptr, s.idx, s.val, alpha, xv.data(), xv.stride(), beta, yv.data(), yv.stride(), yv.size());
+        detail::execute_scatter_spmv<true>(backend, std::span<const I>(s.ptr), std::span<const I>(s.idx), std::span<const T>(s.val), alpha,
+                                           xv, beta, yv);
     } else {
-        kernels::scatter_spmv<false, T, I>(s.ptr, s.idx, s.val, alpha, xv.data(), xv.stride(), beta, yv.data(), yv.stride(), yv.size());
+        detail::execute_scatter_spmv<false>(backend, std::span<const I>(s.ptr), std::span<const I>(s.idx), std::span<const T>(s.val), alpha,
+                                            xv, beta, yv);
     }
 }
 

@@ -7,7 +7,10 @@
 // thread whatever the backend: the split is the grid's, so the result is the same.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <memory>
+#include <span>
 #include <type_traits>
 #include <vector>
 
@@ -17,6 +20,7 @@
 #include "../core/vector_view.hpp"
 #include "../kernels/checkerboard.hpp"
 #include "../kernels/row_blocks.hpp"
+#include "../kernels/scatter.hpp"
 #include "program.hpp"
 
 namespace waferblas::detail {
@@ -87,6 +91,67 @@ void execute_spmm(const Backend& backend, const checkerboard_blocks<T, I>& b, co
     };
     if (Bs.col_stride == 1 && Cs.col_stride == 1) run.template operator()<true>();
     else run.template operator()<false>();
+}
+
+// ---- Scatter: products with the transpose of the stored matrix ---------------------------------
+//
+// The free functions' lowering of y = alpha M^T x (+ beta y) for stored CSR arrays M: PE p takes
+// the nonzeros of a block of M's rows (with x's entries for them) and adds its AXPYs into a
+// partial y of its own; the partials are then reduced in PE order, split over y across the same
+// backend. backend::scatter_pes picks the PE count (one when deterministic or small, then the
+// sequential kernel runs).
+
+template <bool Conj, class Backend, class T, class I>
+void execute_scatter_spmv(const Backend& backend, std::span<const I> ptr, std::span<const I> idx, std::span<const T> val,
+                          T alpha, vector_view<const T> x, T beta, vector_view<T> y) {
+    const std::size_t m = y.size(), nnz = val.size();
+    const std::size_t pes = backend::scatter_pes(backend, nnz, 1, m, 2 * nnz);
+    if (pes == 1) return kernels::scatter_spmv<Conj, T, I>(ptr, idx, val, alpha, x.data(), x.stride(), beta, y.data(), y.stride(), m);
+    const auto part = partition_rows_by_nnz<I>(ptr, pes);
+    const auto partial = std::make_unique_for_overwrite<T[]>(pes * m);
+    backend.parallel_for(pes, [&](std::size_t p) {
+        T* mine = partial.get() + p * m;
+        std::fill(mine, mine + m, T{});
+        kernels::scatter_spmv_part<Conj>(ptr, idx, val, static_cast<std::size_t>(part.row_begin[p]),
+                                         static_cast<std::size_t>(part.nz_begin[p]), static_cast<std::size_t>(part.nz_begin[p + 1]),
+                                         alpha, x.data(), x.stride(), mine);
+    });
+    backend.parallel_for(pes, [&](std::size_t q) {
+        for (std::size_t j = detail::proportional(q, m, pes); j < detail::proportional(q + 1, m, pes); ++j) {
+            T sum = partial[j];
+            for (std::size_t p = 1; p < pes; ++p) sum += partial[p * m + j];
+            kernels::combine(y.data()[static_cast<std::ptrdiff_t>(j) * y.stride()], T(1), sum, beta);
+        }
+    });
+}
+
+template <bool Conj, class Backend, class T, class I>
+void execute_scatter_spmm(const Backend& backend, std::span<const I> ptr, std::span<const I> idx, std::span<const T> val,
+                          T alpha, matrix_view<const T> B, T beta, matrix_view<T> C) {
+    const std::size_t m = C.rows(), n = C.cols(), nnz = val.size();
+    const auto Bs = kernels::strided(B);
+    const auto Cs = kernels::strided(C);
+    const std::size_t pes = backend::scatter_pes(backend, nnz, n, m * n, 2 * nnz * n);
+    if (pes == 1) return kernels::scatter_spmm<Conj, T, I>(ptr, idx, val, alpha, Bs, beta, Cs);
+    const auto part = partition_rows_by_nnz<I>(ptr, pes);
+    const auto partial = std::make_unique_for_overwrite<T[]>(pes * m * n);
+    backend.parallel_for(pes, [&](std::size_t p) {
+        T* mine = partial.get() + p * m * n;
+        std::fill(mine, mine + m * n, T{});
+        kernels::scatter_spmm_part<Conj>(ptr, idx, val, static_cast<std::size_t>(part.row_begin[p]),
+                                         static_cast<std::size_t>(part.nz_begin[p]), static_cast<std::size_t>(part.nz_begin[p + 1]),
+                                         alpha, Bs, n, mine);
+    });
+    backend.parallel_for(pes, [&](std::size_t q) {
+        for (std::size_t i = detail::proportional(q, m, pes); i < detail::proportional(q + 1, m, pes); ++i) {
+            T* crow = Cs.row(i);
+            for (std::size_t t = 0; t < n; ++t) {
+                T sum = partial[i * n + t];
+                for (std::size_t p = 1; p < pes; ++p) sum += partial[(p * m + i) * n + t];
+                kernels::combine(crow[static_cast<std::ptrdiff_t>(t) * Cs.col_stride], T(1), sum, beta);
+            }
+        }
+    });
 }
 
 template <class Backend, class T, class I>

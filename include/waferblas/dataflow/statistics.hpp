@@ -18,7 +18,7 @@
 // PE's nonzeros (value + column index), its row pointers or segment headers, and the x and y
 // entries it stores. Computing statistics visits no nonzero: O(PEs log PEs) time and O(PEs)
 // memory. The counts that need a mark per row or column (distinct x entries gathered or
-// multicast) are taken once at lowering and read from program.traffic() (see program.hpp).
+// multicast) are counted once per program and read from program.traffic() (see program.hpp).
 #pragma once
 
 #include <algorithm>

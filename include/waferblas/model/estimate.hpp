@@ -8,7 +8,7 @@
 //
 // The estimate walks the plan's lowered program once and never builds tasks: O(nnz + rows + PEs log
 // PEs) time and O(PEs) memory (per-PE vectors; the distinct-x and distinct-row counts that would
-// need a mark per row or column were taken at lowering, see sparse_program::traffic()).
+// need a mark per row or column are counted once per program, see sparse_program::traffic()).
 // Tasks (compute.hpp): SpMV runs one task per row piece a PE holds (a checkerboard segment or a
 // row_blocks row, clipped to the PE's nonzeros), of length = its nonzeros; SpMM runs one AXPY task
 // per nonzero, of length = the right-hand width. Communication (communication.hpp) and the overlap
