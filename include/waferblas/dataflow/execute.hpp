@@ -37,7 +37,7 @@ template <class Backend, class T, class I>
 void execute_spmv(const Backend& backend, const kernels::row_blocks_view<T, I>& A, T alpha, vector_view<const T> x,
                   T beta, vector_view<T> y) {
     if (serial_instead(backend, 2 * A.col_idx.size())) return execute_spmv(backend::sequential{}, A, alpha, x, beta, y);
-    kernels::row_blocks_spmv_scratch<T> scratch(A.pes());
+    kernels::row_blocks_spmv_scratch<T> scratch(*A.partition);
     const auto run = [&]<bool Unit>() {
         backend.parallel_for(A.pes(), [&](std::size_t p) {
             kernels::row_blocks_spmv_task<Unit>(A, p, alpha, x.data(), x.stride(), beta, y.data(), y.stride(), scratch);

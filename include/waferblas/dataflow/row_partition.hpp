@@ -28,6 +28,7 @@ template <index I>
 struct row_partition {
     std::vector<I> nz_begin;  ///< P+1 nonzero boundaries
     std::vector<I> row_begin; ///< P+1 boundaries of the rows whose y each PE writes
+    bool splits_rows = false; ///< some row is shared by several PEs (so some PE has a carry)
 
     [[nodiscard]] std::size_t parts() const noexcept { return nz_begin.size() - 1; }
 
@@ -71,6 +72,7 @@ template <index I>
     }
     part.nz_begin[parts] = static_cast<I>(nnz);
     part.row_begin[parts] = static_cast<I>(rows);
+    for (std::size_t p = 0; p < parts && !part.splits_rows; ++p) part.splits_rows = part.has_carry(row_ptr, p);
     return part;
 }
 

@@ -32,11 +32,15 @@ struct row_blocks_view {
 
 // ---- SpMV -------------------------------------------------------------------------------------
 
-/// Scratch of one SpMV execution: partial sums of split rows.
+/// Scratch of one SpMV execution: partial sums of split rows, one per PE (none, and no
+/// allocation, when the partition splits no row: the common case, and the one that matters for
+/// small calls).
 template <class T>
 struct row_blocks_spmv_scratch {
     std::vector<T> head, carry;
-    explicit row_blocks_spmv_scratch(std::size_t pes) : head(pes), carry(pes) {}
+    template <class I>
+    explicit row_blocks_spmv_scratch(const row_partition<I>& part)
+        : head(part.splits_rows ? part.parts() : 0), carry(part.splits_rows ? part.parts() : 0) {}
 };
 
 template <bool Unit, class T, class I>
@@ -53,9 +57,8 @@ void row_blocks_spmv_task(const row_blocks_view<T, I>& A, std::size_t p, T alpha
         ++i;
     }
     csr_spmv_rows<Unit>(A.row_ptr.data(), idx, val, i, re, alpha, x, incx, beta, y, incy);
-    s.carry[p] = part.has_carry(A.row_ptr, p)
-                     ? row_dot<Unit>(idx, val, std::max(kb, static_cast<std::size_t>(A.row_ptr[re])), ke, x, incx)
-                     : T{};
+    if (part.has_carry(A.row_ptr, p))
+        s.carry[p] = row_dot<Unit>(idx, val, std::max(kb, static_cast<std::size_t>(A.row_ptr[re])), ke, x, incx);
 }
 
 /// Finishes rows shared by several PEs: owner's row = carries of earlier PEs (ascending) + head.
@@ -63,11 +66,13 @@ template <class T, class I>
 void row_blocks_spmv_reduce(const row_blocks_view<T, I>& A, T alpha, T beta, T* y, std::ptrdiff_t incy,
                             const row_blocks_spmv_scratch<T>& s) noexcept {
     const auto& part = *A.partition;
+    if (!part.splits_rows) return;
     for (std::size_t p = 0; p < A.pes(); ++p) {
         if (!part.first_row_shared(A.row_ptr, p)) continue;
         const I row = part.row_begin[p];
         std::size_t q = p;
-        while (q > 0 && part.row_begin[q] == row) --q; // PEs q+1 .. p-1 own no rows; q's carry is row too
+        // PEs q+1 .. p-1 own no rows; q's carry is row too. Each of them has a carry (written).
+        while (q > 0 && part.row_begin[q] == row) --q;
         T sum{};
         for (; q < p; ++q) sum += s.carry[q];
         sum += s.head[p];
