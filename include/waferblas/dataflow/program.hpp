@@ -16,16 +16,16 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <memory>
 #include <mutex>
-#include <cstddef>
-#include <cstdint>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
-#include <utility>
 
 #include "../core/error.hpp"
 #include "../core/memory.hpp"
@@ -63,9 +63,9 @@ public:
     using index_type = I;
 
     /// Lowers op(A) onto `grid` with placement `pl`. Costs O(nnz log PEs + rows + cols) time (plus
-    /// a transpose for op != none), and copies what the placement keeps of A (row_blocks: A's arrays; checkerboard: the
-    /// blocks), so the program does not depend on A's lifetime. From an rvalue A, row_blocks takes
-    /// A's arrays over instead of copying them.
+    /// a transpose for op != none), and copies what the placement keeps of A (row_blocks: A's
+    /// arrays; checkerboard: the blocks), so the program does not depend on A's lifetime. From an
+    /// rvalue A, row_blocks takes A's arrays over instead of copying them.
     [[nodiscard]] static sparse_program lower(const csr_matrix<T, I>& A, const pe_grid& grid, placement pl,
                                               op o = op::none) {
         if (o == op::none) return sparse_program(A, grid, pl, o);
