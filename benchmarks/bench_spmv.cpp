@@ -64,9 +64,38 @@ void bench_plan_build(benchmark::State& state, const matrix_entry& e, waferblas:
     report_shape(state, p->rows(), p->cols(), p->nnz());
 }
 
+/// y = A^T x with the free function on the default backend (TBB when found): a scatter, one
+/// partial y per thread reduced in PE order. No peer is timed here (Eigen's row-major A^T x is a
+/// sequential scatter too); summarize.py sets 2 threads against 1. Checked against a plain loop.
+void bench_spmv_transposed(benchmark::State& state, const matrix_entry& e) {
+    const auto threads = static_cast<std::size_t>(state.range(0));
+    problem* p = current_problem_or_fail(state, e);
+    if (p == nullptr) return;
+    const auto& A = p->A;
+    std::vector<double> x(p->rows()), y(p->cols()), want(p->cols(), 0.0);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = 0.5 + static_cast<double>(i % 7) / 7.0;
+    for (std::size_t i = 0; i < x.size(); ++i)
+        for (auto k = static_cast<std::size_t>(A.row_ptr()[i]); k < static_cast<std::size_t>(A.row_ptr()[i + 1]); ++k)
+            want[static_cast<std::size_t>(A.col_idx()[k])] += A.values()[k] * x[i];
+    const waferblas::backend::default_backend backend{waferblas::execution_options{threads}};
+    waferblas::spmv(backend, waferblas::op::transpose, 1.0, A, x, 0.0, y);
+    if (const auto error = check_result("A^T x on " + e.name, y, want); !error.empty()) {
+        fail(state, error);
+        return;
+    }
+    for (auto _ : state) {
+        waferblas::spmv(backend, waferblas::op::transpose, 1.0, A, x, 0.0, y);
+        benchmark::ClobberMemory();
+    }
+    report_rates(state, spmv_bytes(p->cols(), p->rows(), p->nnz()), 2.0 * static_cast<double>(p->nnz()));
+    report_shape(state, p->rows(), p->cols(), p->nnz());
+}
+
 } // namespace
 
 void register_spmv(const matrix_entry& e) {
+    with_threads(benchmark::RegisterBenchmark(("spmv_transposed/waferblas/" + e.name).c_str(),
+                                              [e](benchmark::State& st) { bench_spmv_transposed(st, e); }));
     for (const auto pl : {waferblas::placement::row_blocks, waferblas::placement::checkerboard}) {
         const std::string name = std::string("plan_build/") + (pl == waferblas::placement::row_blocks ? "row_blocks" : "checkerboard") +
                                  "/" + e.name + "/threads:1";

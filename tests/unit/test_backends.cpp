@@ -350,22 +350,24 @@ TEST_CASE_TEMPLATE("an SpMM column does not depend on how many columns B has (re
     }
 }
 
-TEST_CASE("a scatter (A^T on CSR, A on CSC) takes one partial result per thread within the matrix's size, one PE when deterministic") {
+TEST_CASE("a scatter (A^T on CSR, A on CSC) goes parallel when large, with partials within a quarter of the matrix; one PE when deterministic") {
     using backend::scatter_pes;
-    const std::size_t large = 100 * backend::serial_threshold_flops;
-    CHECK(scatter_pes(backend::tbb{2}, 10000, 1, 3000, large) == 2);
-    CHECK(scatter_pes(backend::openmp{4}, 10000, 1, 3000, large) == 3);   // 4 partials of 3000 would outgrow 10000 nonzeros
-    CHECK(scatter_pes(backend::tbb{4}, 1000, 1, 800, large) == 1);        // a single partial already does
-    CHECK(scatter_pes(backend::tbb{4}, 10000, 8, 8 * 3000, large) == 3);  // SpMM: width 8 on both sides
-    CHECK(scatter_pes(backend::tbb{4}, 10000, 1, 0, large) == 4);         // an empty result costs nothing
-    CHECK(scatter_pes(backend::tbb{2}, 10000, 1, 3000, backend::serial_threshold_flops - 1) == 1);
-    CHECK(scatter_pes(backend::tbb{execution_options{2, true}}, 10000, 1, 3000, large) == 1);
+    const std::size_t large = backend::scatter_serial_threshold_flops;
+    CHECK(scatter_pes(backend::tbb{2}, 40000, 1, 3000, large) == 2);
+    CHECK(scatter_pes(backend::openmp{4}, 40000, 1, 3000, large) == 4);
+    CHECK(scatter_pes(backend::openmp{8}, 40000, 1, 3000, large) == 4); // 3 partials of 3000 fill 10000 = 40000 / 4
+    CHECK(scatter_pes(backend::tbb{4}, 10000, 1, 3000, large) == 1);     // one partial would outgrow a quarter
+    CHECK(scatter_pes(backend::tbb{4}, 40000, 8, 8 * 3000, large) == 4); // SpMM: width 8 on both sides
+    CHECK(scatter_pes(backend::tbb{4}, 10000, 1, 0, large) == 4);        // an empty result costs nothing
+    CHECK(scatter_pes(backend::tbb{2}, 40000, 1, 3000, large - 1) == 1);
+    CHECK(scatter_pes(backend::tbb{1}, 40000, 1, 3000, large) == 1);
+    CHECK(scatter_pes(backend::tbb{execution_options{2, true}}, 40000, 1, 3000, large) == 1);
 }
 
 TEST_CASE_TEMPLATE("parallel scatters are correct, repeatable for a thread count, and deterministic ones bitwise sequential", T, double,
                    std::complex<float>) {
-    // 4096 x 4096 with ~60k nonzeros: above the serial cutoff, and two partials fit its size.
-    const auto A = generators::rmat<T>(12, 15, 9);
+    // 8192 x 8192 with 638k nonzeros: above the scatter's serial cutoff, and a partial fits.
+    const auto A = generators::rmat<T>(13, 128, 9);
     const auto Ac = to_csc(A);
     REQUIRE(backend::scatter_pes(backend::tbb{2}, static_cast<std::size_t>(A.nnz()), 1, static_cast<std::size_t>(A.cols()),
                                  2 * static_cast<std::size_t>(A.nnz())) == 2);

@@ -39,20 +39,26 @@ template <executor B>
     return runs_serially(b, flops) ? 1 : b.concurrency();
 }
 
+/// A scatter (below) goes parallel only above this many flops: its two phases and the partials
+/// cost more than a gather's split (measured with benchmarks/bench_spmv.cpp, spmv_transposed).
+inline constexpr std::size_t scatter_serial_threshold_flops = 32 * serial_threshold_flops;
+/// A scatter's partial results together hold at most nnz x width / this many values: zeroing and
+/// reducing a partial must stay small against the scatter itself.
+inline constexpr std::size_t scatter_nnz_per_partial_value = 4;
+
 /// Number of PEs of a free function's scatter (a product with the transpose of the stored
-/// matrix: CSR with op = transpose, CSC with op = none), where every PE adds into a partial result
-/// of its own, `out_values` values, and the partials are then reduced in PE order. One per thread,
-/// but no more than keep the partials within the matrix's own size (nnz x width values in all,
-/// `values_per_nnz` = width), so a scatter never needs more memory than a transposed copy would.
-/// One PE when deterministic: the sequential scatter's order is the only one every thread count
-/// can reproduce.
+/// matrix: CSR with op = transpose, CSC with op = none), where every PE but the first adds into a
+/// partial result of its own, `out_values` values, and the partials are then reduced in PE order.
+/// One per thread, but only as many as keep the partials within a quarter of the matrix's own
+/// size (`values_per_nnz` = the width of B), and one when deterministic (the sequential order is
+/// the only one every thread count can reproduce) or below scatter_serial_threshold_flops.
 template <executor B>
 [[nodiscard]] std::size_t scatter_pes(const B& b, std::size_t nnz, std::size_t values_per_nnz, std::size_t out_values,
                                       std::size_t flops) noexcept {
-    if (b.deterministic() || runs_serially(b, flops)) return 1;
-    const std::size_t budget = nnz * values_per_nnz;
-    const std::size_t fit = out_values == 0 ? b.concurrency() : budget / out_values;
-    return std::clamp<std::size_t>(fit, 1, b.concurrency());
+    if (b.deterministic() || b.concurrency() <= 1 || flops < scatter_serial_threshold_flops) return 1;
+    const std::size_t budget = nnz * values_per_nnz / scatter_nnz_per_partial_value;
+    const std::size_t partials = out_values == 0 ? b.concurrency() : budget / out_values;
+    return std::clamp<std::size_t>(1 + partials, 1, b.concurrency());
 }
 
 } // namespace waferblas::backend

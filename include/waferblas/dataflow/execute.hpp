@@ -17,6 +17,7 @@
 #include "../backend/sequential.hpp"
 #include "../backend/work_split.hpp"
 #include "../core/matrix_view.hpp"
+#include "../core/memory.hpp"
 #include "../core/vector_view.hpp"
 #include "../kernels/checkerboard.hpp"
 #include "../kernels/row_blocks.hpp"
@@ -97,9 +98,11 @@ void execute_spmm(const Backend& backend, const checkerboard_blocks<T, I>& b, co
 //
 // The free functions' lowering of y = alpha M^T x (+ beta y) for stored CSR arrays M: PE p takes
 // the nonzeros of a block of M's rows (with x's entries for them) and adds its AXPYs into a
-// partial y of its own; the partials are then reduced in PE order, split over y across the same
-// backend. backend::scatter_pes picks the PE count (one when deterministic or small, then the
-// sequential kernel runs).
+// partial y of its own, PE 0 straight into y (scaled by beta first); the other partials are then
+// added to y in PE order, split over y across the same backend. The partials are fresh each call,
+// so they are advised for huge pages (core/memory.hpp): with 4 KiB pages their first-touch faults
+// cost more than the scatter. backend::scatter_pes picks the PE count (one when deterministic,
+// small, or when the partials would not pay: then the sequential kernel runs).
 
 template <bool Conj, class Backend, class T, class I>
 void execute_scatter_spmv(const Backend& backend, std::span<const I> ptr, std::span<const I> idx, std::span<const T> val,
@@ -108,19 +111,25 @@ void execute_scatter_spmv(const Backend& backend, std::span<const I> ptr, std::s
     const std::size_t pes = backend::scatter_pes(backend, nnz, 1, m, 2 * nnz);
     if (pes == 1) return kernels::scatter_spmv<Conj, T, I>(ptr, idx, val, alpha, x.data(), x.stride(), beta, y.data(), y.stride(), m);
     const auto part = partition_rows_by_nnz<I>(ptr, pes);
-    const auto partial = std::make_unique_for_overwrite<T[]>(pes * m);
+    const auto partial = std::make_unique_for_overwrite<T[]>((pes - 1) * m);
+    detail::advise_huge_pages(partial.get(), (pes - 1) * m * sizeof(T));
     backend.parallel_for(pes, [&](std::size_t p) {
-        T* mine = partial.get() + p * m;
-        std::fill(mine, mine + m, T{});
+        T* out = y.data();
+        std::ptrdiff_t inc = y.stride();
+        if (p == 0) {
+            for (std::size_t j = 0; j < m; ++j) kernels::scale_or_zero(out[static_cast<std::ptrdiff_t>(j) * inc], beta);
+        } else {
+            out = partial.get() + (p - 1) * m, inc = 1;
+            std::fill(out, out + m, T{});
+        }
         kernels::scatter_spmv_part<Conj>(ptr, idx, val, static_cast<std::size_t>(part.row_begin[p]),
                                          static_cast<std::size_t>(part.nz_begin[p]), static_cast<std::size_t>(part.nz_begin[p + 1]),
-                                         alpha, x.data(), x.stride(), mine);
+                                         alpha, x.data(), x.stride(), out, inc);
     });
     backend.parallel_for(pes, [&](std::size_t q) {
         for (std::size_t j = detail::proportional(q, m, pes); j < detail::proportional(q + 1, m, pes); ++j) {
-            T sum = partial[j];
-            for (std::size_t p = 1; p < pes; ++p) sum += partial[p * m + j];
-            kernels::combine(y.data()[static_cast<std::ptrdiff_t>(j) * y.stride()], T(1), sum, beta);
+            T& yj = y.data()[static_cast<std::ptrdiff_t>(j) * y.stride()];
+            for (std::size_t p = 1; p < pes; ++p) yj += partial[(p - 1) * m + j];
         }
     });
 }
@@ -134,22 +143,27 @@ void execute_scatter_spmm(const Backend& backend, std::span<const I> ptr, std::s
     const std::size_t pes = backend::scatter_pes(backend, nnz, n, m * n, 2 * nnz * n);
     if (pes == 1) return kernels::scatter_spmm<Conj, T, I>(ptr, idx, val, alpha, Bs, beta, Cs);
     const auto part = partition_rows_by_nnz<I>(ptr, pes);
-    const auto partial = std::make_unique_for_overwrite<T[]>(pes * m * n);
+    const auto partial = std::make_unique_for_overwrite<T[]>((pes - 1) * m * n);
+    detail::advise_huge_pages(partial.get(), (pes - 1) * m * n * sizeof(T));
     backend.parallel_for(pes, [&](std::size_t p) {
-        T* mine = partial.get() + p * m * n;
-        std::fill(mine, mine + m * n, T{});
+        kernels::strided_matrix<T> out = Cs;
+        if (p == 0) {
+            for (std::size_t i = 0; i < m; ++i)
+                for (std::size_t t = 0; t < n; ++t) kernels::scale_or_zero(Cs.row(i)[static_cast<std::ptrdiff_t>(t) * Cs.col_stride], beta);
+        } else {
+            T* mine = partial.get() + (p - 1) * m * n;
+            std::fill(mine, mine + m * n, T{});
+            out = kernels::strided_matrix<T>{mine, static_cast<std::ptrdiff_t>(n), 1, m, n};
+        }
         kernels::scatter_spmm_part<Conj>(ptr, idx, val, static_cast<std::size_t>(part.row_begin[p]),
                                          static_cast<std::size_t>(part.nz_begin[p]), static_cast<std::size_t>(part.nz_begin[p + 1]),
-                                         alpha, Bs, n, mine);
+                                         alpha, Bs, out);
     });
     backend.parallel_for(pes, [&](std::size_t q) {
         for (std::size_t i = detail::proportional(q, m, pes); i < detail::proportional(q + 1, m, pes); ++i) {
             T* crow = Cs.row(i);
-            for (std::size_t t = 0; t < n; ++t) {
-                T sum = partial[i * n + t];
-                for (std::size_t p = 1; p < pes; ++p) sum += partial[(p * m + i) * n + t];
-                kernels::combine(crow[static_cast<std::ptrdiff_t>(t) * Cs.col_stride], T(1), sum, beta);
-            }
+            for (std::size_t t = 0; t < n; ++t)
+                for (std::size_t p = 1; p < pes; ++p) crow[static_cast<std::ptrdiff_t>(t) * Cs.col_stride] += partial[((p - 1) * m + i) * n + t];
         }
     });
 }

@@ -29,31 +29,34 @@ void scatter_spmv(std::span<const I> ptr, std::span<const I> idx, std::span<cons
     }
 }
 
-/// One PE's share of a parallel scatter: part[j] += (alpha x_i) * M[i, j] (conjugated when Conj) for
-/// the nonzeros [kb, ke) of M, the first of which lies in row `row`. part is contiguous and holds
-/// the PE's partial result (zeroed by the caller).
+/// One PE's share of a parallel scatter: out[j * inc] += (alpha x_i) * M[i, j] (conjugated when
+/// Conj) for the nonzeros [kb, ke) of M, the first of which lies in row `row`.
 template <bool Conj, class T, class I>
 void scatter_spmv_part(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, std::size_t row,
-                       std::size_t kb, std::size_t ke, T alpha, const T* x, std::ptrdiff_t incx, T* part) noexcept {
+                       std::size_t kb, std::size_t ke, T alpha, const T* x, std::ptrdiff_t incx, T* out,
+                       std::ptrdiff_t inc) noexcept {
     for (std::size_t i = row; kb < ke; ++i) {
         const std::size_t e = std::min(ke, static_cast<std::size_t>(ptr[i + 1]));
         const T t = alpha * x[static_cast<std::ptrdiff_t>(i) * incx];
-        for (; kb < e; ++kb) part[static_cast<std::size_t>(idx[kb])] += (Conj ? waferblas::conj(val[kb]) : val[kb]) * t;
+        for (; kb < e; ++kb)
+            out[static_cast<std::ptrdiff_t>(idx[kb]) * inc] += (Conj ? waferblas::conj(val[kb]) : val[kb]) * t;
     }
 }
 
-/// One PE's share of a parallel SpMM scatter: rows of part (row-major, C.cols wide, zeroed by the
-/// caller) += alpha M[i, j] B[i, :] for the nonzeros [kb, ke) of M, the first in row `row`.
+/// One PE's share of a parallel SpMM scatter: out[j, :] += alpha M[i, j] B[i, :] for the nonzeros
+/// [kb, ke) of M, the first in row `row`.
 template <bool Conj, class T, class I>
 void scatter_spmm_part(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, std::size_t row,
-                       std::size_t kb, std::size_t ke, T alpha, const strided_matrix<const T>& B, std::size_t n, T* part) noexcept {
+                       std::size_t kb, std::size_t ke, T alpha, const strided_matrix<const T>& B,
+                       const strided_matrix<T>& out) noexcept {
     for (std::size_t i = row; kb < ke; ++i) {
         const std::size_t e = std::min(ke, static_cast<std::size_t>(ptr[i + 1]));
         const T* brow = B.row(i);
         for (; kb < e; ++kb) {
             const T a = alpha * (Conj ? waferblas::conj(val[kb]) : val[kb]);
-            T* prow = part + static_cast<std::size_t>(idx[kb]) * n;
-            for (std::size_t t = 0; t < n; ++t) prow[t] += a * brow[static_cast<std::ptrdiff_t>(t) * B.col_stride];
+            T* orow = out.row(static_cast<std::size_t>(idx[kb]));
+            for (std::size_t t = 0; t < out.cols; ++t)
+                orow[static_cast<std::ptrdiff_t>(t) * out.col_stride] += a * brow[static_cast<std::ptrdiff_t>(t) * B.col_stride];
         }
     }
 }
