@@ -15,20 +15,6 @@
 
 namespace waferblas::kernels {
 
-/// y = alpha M^T x + beta y (or M^H when Conj) for M given by CSR arrays (rows = ptr.size()-1).
-template <bool Conj, class T, class I>
-void scatter_spmv(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, T alpha, const T* x,
-                  std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy, std::size_t ylen) noexcept {
-    for (std::size_t j = 0; j < ylen; ++j) scale_or_zero(y[static_cast<std::ptrdiff_t>(j) * incy], beta);
-    for (std::size_t i = 0; i + 1 < ptr.size(); ++i) {
-        const T t = alpha * x[static_cast<std::ptrdiff_t>(i) * incx];
-        for (auto k = static_cast<std::size_t>(ptr[i]); k < static_cast<std::size_t>(ptr[i + 1]); ++k) {
-            const T a = Conj ? waferblas::conj(val[k]) : val[k];
-            y[static_cast<std::ptrdiff_t>(idx[k]) * incy] += a * t;
-        }
-    }
-}
-
 /// One PE's share of a parallel scatter: out[j * inc] += (alpha x_i) * M[i, j] (conjugated when
 /// Conj) for the nonzeros [kb, ke) of M, the first of which lies in row `row`.
 template <bool Conj, class T, class I>
@@ -61,7 +47,16 @@ void scatter_spmm_part(std::span<const I> ptr, std::span<const I> idx, std::span
     }
 }
 
-/// C = alpha M^T B + beta C (or M^H when Conj).
+/// y = alpha M^T x + beta y (or M^H when Conj) for M given by CSR arrays (rows = ptr.size()-1):
+/// the whole matrix as one PE's share.
+template <bool Conj, class T, class I>
+void scatter_spmv(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, T alpha, const T* x,
+                  std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy, std::size_t ylen) noexcept {
+    for (std::size_t j = 0; j < ylen; ++j) scale_or_zero(y[static_cast<std::ptrdiff_t>(j) * incy], beta);
+    scatter_spmv_part<Conj>(ptr, idx, val, 0, 0, val.size(), alpha, x, incx, y, incy);
+}
+
+/// C = alpha M^T B + beta C (or M^H when Conj): the whole matrix as one PE's share.
 template <bool Conj, class T, class I>
 void scatter_spmm(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, T alpha,
                   const strided_matrix<const T>& B, T beta, const strided_matrix<T>& C) noexcept {
@@ -69,15 +64,7 @@ void scatter_spmm(std::span<const I> ptr, std::span<const I> idx, std::span<cons
         T* crow = C.row(j);
         for (std::size_t t = 0; t < C.cols; ++t) scale_or_zero(crow[static_cast<std::ptrdiff_t>(t) * C.col_stride], beta);
     }
-    for (std::size_t i = 0; i + 1 < ptr.size(); ++i) {
-        const T* brow = B.row(i);
-        for (auto k = static_cast<std::size_t>(ptr[i]); k < static_cast<std::size_t>(ptr[i + 1]); ++k) {
-            const T a = alpha * (Conj ? waferblas::conj(val[k]) : val[k]);
-            T* crow = C.row(static_cast<std::size_t>(idx[k]));
-            for (std::size_t t = 0; t < C.cols; ++t)
-                crow[static_cast<std::ptrdiff_t>(t) * C.col_stride] += a * brow[static_cast<std::ptrdiff_t>(t) * B.col_stride];
-        }
-    }
+    scatter_spmm_part<Conj>(ptr, idx, val, 0, 0, val.size(), alpha, B, C);
 }
 
 } // namespace waferblas::kernels
