@@ -40,15 +40,6 @@ bool bitwise_equal(const std::vector<T>& a, const std::vector<T>& b) {
     return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
 }
 
-/// Index of the first entry where a and b differ in any bit, or -1.
-template <class T>
-std::ptrdiff_t first_difference(const std::vector<T>& a, const std::vector<T>& b) {
-    if (a.size() != b.size()) return 0;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::memcmp(&a[i], &b[i], sizeof(T)) != 0) return static_cast<std::ptrdiff_t>(i);
-    return -1;
-}
-
 /// Dense operands of an SpMM: B (n x rhs_cols, row-major) and C (m x rhs_cols, column-major with
 /// a padded leading dimension, so C's rows are strided and its padding must stay untouched).
 template <class T>

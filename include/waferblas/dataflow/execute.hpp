@@ -82,12 +82,12 @@ void execute_spmm(const Backend& backend, const checkerboard_blocks<T, I>& b, co
                   matrix_view<const T> B, T beta, matrix_view<T> C) {
     if (serial_instead(backend, 2 * b.idx.size() * C.cols())) return execute_spmm(backend::sequential{}, b, grid, alpha, B, beta, C);
     const std::size_t n = C.cols();
-    std::vector<T> acc(grid.rows() * n);
+    std::vector<T> acc(grid.rows() * 2 * n); // 2n per task: row_axpys's output and its scratch
     const auto Bs = kernels::strided(B);
     const auto Cs = kernels::strided(C);
     const auto run = [&]<bool Unit>() {
         backend.parallel_for(grid.rows(), [&](std::size_t r) {
-            kernels::checkerboard_spmm_task<Unit>(b, grid, r, alpha, Bs, beta, Cs, acc.data() + r * n);
+            kernels::checkerboard_spmm_task<Unit>(b, grid, r, alpha, Bs, beta, Cs, acc.data() + r * 2 * n);
         });
     };
     if (Bs.col_stride == 1 && Cs.col_stride == 1) run.template operator()<true>();

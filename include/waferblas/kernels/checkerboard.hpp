@@ -46,7 +46,7 @@ void checkerboard_spmm_task(const checkerboard_blocks<T, I>& b, const pe_grid& g
     for (std::size_t c = 0; c < grid.cols(); ++c) {
         const std::size_t p = r * grid.cols() + c;
         for (std::size_t s = b.block_seg[p]; s < b.block_seg[p + 1]; ++s) {
-            row_axpys<Unit>(b.idx.data(), b.val.data(), static_cast<std::size_t>(b.seg_ptr[s]), static_cast<std::size_t>(b.seg_ptr[s + 1]), B, acc, n);
+            row_axpys<Unit>(b.idx.data(), b.val.data(), static_cast<std::size_t>(b.seg_ptr[s]), static_cast<std::size_t>(b.seg_ptr[s + 1]), B, acc, n, acc + n);
             store_row<Unit>(C, static_cast<std::size_t>(b.seg_row[s]), alpha, acc, T(1));
         }
     }

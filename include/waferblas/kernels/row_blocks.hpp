@@ -85,8 +85,9 @@ void row_blocks_spmv_reduce(const row_blocks_view<T, I>& A, T alpha, T beta, T* 
 template <class T>
 struct row_blocks_spmm_scratch {
     std::size_t width;
-    std::vector<T> head, carry, acc; // pes x width each; acc is per-PE accumulator space
-    row_blocks_spmm_scratch(std::size_t pes, std::size_t n) : width(n), head(pes * n), carry(pes * n), acc(pes * n) {}
+    std::vector<T> head, carry; // pes x width each
+    std::vector<T> acc;         // pes x 2 width: a PE's accumulator space (row_axpys_store)
+    row_blocks_spmm_scratch(std::size_t pes, std::size_t n) : width(n), head(pes * n), carry(pes * n), acc(pes * 2 * n) {}
 };
 
 template <bool Unit, class T, class I>
@@ -98,17 +99,17 @@ void row_blocks_spmm_task(const row_blocks_view<T, I>& A, std::size_t p, T alpha
     const auto rb = static_cast<std::size_t>(part.row_begin[p]), re = static_cast<std::size_t>(part.row_begin[p + 1]);
     const I* idx = A.col_idx.data();
     const T* val = A.values.data();
-    T* acc = s.acc.data() + p * n;
+    T* acc = s.acc.data() + p * 2 * n;
     std::size_t i = rb;
     if (part.first_row_shared(A.row_ptr, p)) {
-        row_axpys<Unit>(idx, val, kb, static_cast<std::size_t>(A.row_ptr[rb + 1]), B, s.head.data() + p * n, n);
+        row_axpys<Unit>(idx, val, kb, static_cast<std::size_t>(A.row_ptr[rb + 1]), B, s.head.data() + p * n, n, acc);
         ++i;
     }
     for (; i < re; ++i)
         row_axpys_store<Unit>(idx, val, static_cast<std::size_t>(A.row_ptr[i]), static_cast<std::size_t>(A.row_ptr[i + 1]), B, C, i,
                               alpha, beta, acc);
     if (part.has_carry(A.row_ptr, p))
-        row_axpys<Unit>(idx, val, std::max(kb, static_cast<std::size_t>(A.row_ptr[re])), ke, B, s.carry.data() + p * n, n);
+        row_axpys<Unit>(idx, val, std::max(kb, static_cast<std::size_t>(A.row_ptr[re])), ke, B, s.carry.data() + p * n, n, acc);
     else
         for (std::size_t t = 0; t < n; ++t) s.carry[p * n + t] = T{};
 }
@@ -123,7 +124,7 @@ void row_blocks_spmm_reduce(const row_blocks_view<T, I>& A, T alpha, T beta, con
         const I row = part.row_begin[p];
         std::size_t q = p;
         while (q > 0 && part.row_begin[q] == row) --q;
-        T* sum = s.acc.data() + p * n;
+        T* sum = s.acc.data() + p * 2 * n;
         for (std::size_t t = 0; t < n; ++t) sum[t] = T{};
         for (; q < p; ++q)
             for (std::size_t t = 0; t < n; ++t) sum[t] += s.carry[q * n + t];

@@ -13,6 +13,17 @@
 #include "prefetch.hpp"
 #include "simd.hpp"
 
+// Kernels that run a whole row range per call are compiled out of line (see csr_spmv_rows).
+#ifndef WAFERBLAS_NOINLINE
+#if defined(__GNUC__) || defined(__clang__)
+#define WAFERBLAS_NOINLINE [[gnu::noinline]]
+#elif defined(_MSC_VER)
+#define WAFERBLAS_NOINLINE __declspec(noinline)
+#else
+#define WAFERBLAS_NOINLINE
+#endif
+#endif
+
 namespace waferblas::kernels {
 
 /// sum_{k in [b, e)} val[k] * x[idx[k]]; x has stride incx (1 when Unit).
@@ -38,14 +49,12 @@ template <bool Unit, class T, class I>
     return s0 + s1;
 }
 
-/// sum_{k in [b, e)} val[k] * B[idx[k], 0 .. W) with W a compile-time width, handed to
-/// emit(t, sum_t): the sums stay in SIMD registers across the whole row instead of going through
-/// memory per nonzero, in two sets (even and odd nonzeros) added at the end, the order row_dot
-/// uses too.
-template <std::size_t W, class T, class I, class Emit>
-inline void row_axpys_fixed(const I* idx, const T* val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
-                            Emit&& emit) noexcept {
-    T r0[W] = {}, r1[W] = {};
+/// r0 += the even and r1 += the odd nonzeros of [b, e) times B[idx[k], 0 .. W) (W a compile-time
+/// width; the even/odd split counts from b). Two sets so that two independent FMA chains hide the
+/// FMA latency; inlined, both stay in SIMD registers.
+template <std::size_t W, class T, class I>
+inline void accumulate_pairs(const I* idx, const T* val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb, T (&r0)[W],
+                             T (&r1)[W]) noexcept {
     std::size_t k = b;
     for (; k + 1 < e; k += 2) {
         const T a0 = val[k], a1 = val[k + 1];
@@ -63,6 +72,16 @@ inline void row_axpys_fixed(const I* idx, const T* val, std::size_t b, std::size
 #pragma GCC unroll 64
         for (std::size_t t = 0; t < W; ++t) r0[t] += a0 * b0[t];
     }
+}
+
+/// sum_{k in [b, e)} val[k] * B[idx[k], 0 .. W), handed to emit(t, sum_t): the sums stay in SIMD
+/// registers across the whole row instead of going through memory per nonzero; the even and odd
+/// sets are added at the end, the order row_dot uses too.
+template <std::size_t W, class T, class I, class Emit>
+inline void row_axpys_fixed(const I* idx, const T* val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
+                            Emit&& emit) noexcept {
+    T r0[W] = {}, r1[W] = {};
+    accumulate_pairs<W>(idx, val, b, e, B, ldb, r0, r1);
 #pragma GCC unroll 64
     for (std::size_t t = 0; t < W; ++t) emit(t, r0[t] + r1[t]);
 }
@@ -81,15 +100,91 @@ inline void row_axpys_panels(const I* idx, const T* val, std::size_t b, std::siz
 template <bool Unit, class T>
 inline constexpr bool uses_register_panels = Unit && std::is_floating_point_v<T>;
 
-/// acc[0..n) = sum_{k in [b, e)} val[k] * B[idx[k], :]  (Unit: B rows are contiguous).
-/// With register panels each acc[t] adds its terms in the same order whatever n is, so a column's
-/// result does not depend on how many columns B has.
+// ---- Long rows -----------------------------------------------------------------------------------
+//
+// A pass per register panel reads the row's nonzeros and a W-wide piece of each of their B rows.
+// When those B rows outgrow L1 (a row of thousands of nonzeros at k = 128: MBs), every pass fetches
+// them again from L2/L3 with a stride the prefetcher follows poorly. A long row is therefore tiled:
+// chunks of nonzeros whose B rows fit in L1 run through all panels, the two accumulator sets (even
+// and odd nonzeros) resting in memory between chunks. Every sum is formed by the same operations in
+// the same order as the untiled kernel: results are bitwise identical.
+
+/// Bytes of B rows one row's panel passes may re-read before the row is tiled: a core's L1d.
+inline constexpr std::size_t long_row_bytes = std::size_t{32} << 10;
+
+/// Whether a row of `len` nonzeros times n columns of B is tiled (only rows read more than once).
+template <class T>
+[[nodiscard]] constexpr bool is_long_row(std::size_t len, std::size_t n) noexcept {
+    return n > accumulator_panel<T> && len * n * sizeof(T) > long_row_bytes;
+}
+
+/// Nonzeros per chunk of a long row: half of L1 of B rows, an even number (so every chunk starts
+/// on an even nonzero and the even/odd sets stay what they are in the untiled kernel), at least 16.
+template <class T>
+[[nodiscard]] constexpr std::size_t long_row_chunk(std::size_t n) noexcept {
+    const std::size_t fit = (long_row_bytes / 2) / (n * sizeof(T));
+    return fit < 16 ? 16 : fit & ~std::size_t{1};
+}
+
+/// One chunk [b, e) on panel width W: the even/odd sums of columns 0..W continue from even/odd
+/// (start from zero when First).
+template <std::size_t W, bool First, class T, class I>
+inline void chunk_axpys_fixed(const I* idx, const T* val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
+                              T* even, T* odd) noexcept {
+    T r0[W], r1[W];
+    if constexpr (First) {
+#pragma GCC unroll 64
+        for (std::size_t t = 0; t < W; ++t) r0[t] = r1[t] = T{};
+    } else {
+        // Separate loops: interleaved loads/stores of the two sets keep GCC from vectorising.
+#pragma GCC unroll 64
+        for (std::size_t t = 0; t < W; ++t) r0[t] = even[t];
+#pragma GCC unroll 64
+        for (std::size_t t = 0; t < W; ++t) r1[t] = odd[t];
+    }
+    accumulate_pairs<W>(idx, val, b, e, B, ldb, r0, r1);
+#pragma GCC unroll 64
+    for (std::size_t t = 0; t < W; ++t) even[t] = r0[t];
+#pragma GCC unroll 64
+    for (std::size_t t = 0; t < W; ++t) odd[t] = r1[t];
+}
+
+/// chunk_axpys_fixed over columns [c, n) in panels of W, W/2, ..., 1 (the panels row_axpys_panels uses).
+template <std::size_t W, bool First, class T, class I>
+inline void chunk_axpys_panels(const I* idx, const T* val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
+                               std::size_t c, std::size_t n, T* even, T* odd) noexcept {
+    for (; c + W <= n; c += W) chunk_axpys_fixed<W, First>(idx, val, b, e, B + c, ldb, even + c, odd + c);
+    if constexpr (W > 1) chunk_axpys_panels<W / 2, First>(idx, val, b, e, B, ldb, c, n, even, odd);
+}
+
+/// row_axpys_panels for a long row, tiled; even and odd are n-element scratch (even may be the
+/// output emit writes, element by element). Kept out of line so that the short-row loops that
+/// call it compile as they would without it.
+template <class T, class I, class Emit>
+WAFERBLAS_NOINLINE void long_row_axpys(const I* idx, const T* val, std::size_t b, std::size_t e, const T* B,
+                                       std::ptrdiff_t ldb, std::size_t n, T* even, T* odd, Emit emit) noexcept {
+    constexpr std::size_t W = accumulator_panel<T>;
+    const std::size_t chunk = long_row_chunk<T>(n);
+    std::size_t ce = e - b > chunk ? b + chunk : e;
+    chunk_axpys_panels<W, true>(idx, val, b, ce, B, ldb, 0, n, even, odd);
+    for (std::size_t cb = ce; cb < e; cb = ce) {
+        ce = e - cb > chunk ? cb + chunk : e;
+        chunk_axpys_panels<W, false>(idx, val, cb, ce, B, ldb, 0, n, even, odd);
+    }
+    for (std::size_t j = 0; j < n; ++j) emit(j, even[j] + odd[j]);
+}
+
+/// acc[0..n) = sum_{k in [b, e)} val[k] * B[idx[k], :]  (Unit: B rows are contiguous); scratch
+/// holds n elements, used by long rows. With register panels each acc[t] adds its terms in the same
+/// order whatever n is and whether or not the row is tiled, so a column's result does not depend on
+/// how many columns B has.
 template <bool Unit, class T, class I>
 inline void row_axpys(const I* idx, const T* val, std::size_t b, std::size_t e, const strided_matrix<const T>& B,
-                      T* acc, std::size_t n) noexcept {
+                      T* acc, std::size_t n, T* scratch) noexcept {
     if constexpr (uses_register_panels<Unit, T>) {
-        row_axpys_panels<accumulator_panel<T>>(idx, val, b, e, B.data, B.row_stride, 0, n,
-                                               [acc](std::size_t j, T v) { acc[j] = v; });
+        const auto emit = [acc](std::size_t j, T v) { acc[j] = v; };
+        if (is_long_row<T>(e - b, n)) long_row_axpys(idx, val, b, e, B.data, B.row_stride, n, acc, scratch, emit);
+        else row_axpys_panels<accumulator_panel<T>>(idx, val, b, e, B.data, B.row_stride, 0, n, emit);
     } else {
         for (std::size_t t = 0; t < n; ++t) acc[t] = T{};
         for (std::size_t k = b; k < e; ++k) {
@@ -122,19 +217,28 @@ template <class T, class I>
     return nnz * (sizeof(T) + sizeof(I)) > (std::size_t{1} << 20);
 }
 
-/// y[i] = alpha * (row i of A) . x + beta * y[i] for the whole rows i in [rb, re).
+/// y[i] = alpha * (row i of A) . x + beta * y[i] for the whole rows i in [rb, re); with Unit, x and
+/// y are contiguous and incx, incy are not read. Out of line: one call covers a PE's rows, and a
+/// kernel compiled on its own keeps its short-row loop whatever it would be inlined into (inlined
+/// into a caller's loop it took 31 instead of 27 instructions per row of 2 nonzeros, callgrind).
 template <bool Unit, class T, class I>
-inline void csr_spmv_rows(const I* ptr, const I* idx, const T* val, std::size_t rb, std::size_t re, T alpha, const T* x,
-                          std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy) noexcept {
+WAFERBLAS_NOINLINE void csr_spmv_rows(const I* ptr, const I* idx, const T* val, std::size_t rb, std::size_t re, T alpha,
+                                      const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy) noexcept {
+    const std::ptrdiff_t sy = Unit ? 1 : incy;
     const auto rows = [&]<bool Stream>() {
-        // The beta test is hoisted out of the row loop: for short rows it is a measurable share.
-        if (beta == T(0)) {
+        // The alpha and beta tests are hoisted out of the row loop: for short rows every instruction
+        // is a measurable share (y = A x, the common call, multiplies by nothing).
+        if (beta == T(0) && alpha == T(1)) {
             for (std::size_t i = rb; i < re; ++i)
-                y[static_cast<std::ptrdiff_t>(i) * incy] =
+                y[static_cast<std::ptrdiff_t>(i) * sy] =
+                    streamed_row_dot<Unit, Stream>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx);
+        } else if (beta == T(0)) {
+            for (std::size_t i = rb; i < re; ++i)
+                y[static_cast<std::ptrdiff_t>(i) * sy] =
                     alpha * streamed_row_dot<Unit, Stream>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx);
         } else {
             for (std::size_t i = rb; i < re; ++i) {
-                T& yi = y[static_cast<std::ptrdiff_t>(i) * incy];
+                T& yi = y[static_cast<std::ptrdiff_t>(i) * sy];
                 yi = alpha * streamed_row_dot<Unit, Stream>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx) +
                      beta * yi;
             }
@@ -155,21 +259,23 @@ inline void store_row(const strided_matrix<T>& C, std::size_t i, T alpha, const 
     }
 }
 
-/// C[i, :] = alpha * (row [b, e) of A) B + beta * C[i, :] for a whole row i. With register panels
-/// the sums go straight from registers into C (no trip through acc); otherwise through acc.
+/// C[i, :] = alpha * (row [b, e) of A) B + beta * C[i, :] for a whole row i; acc holds 2 C.cols
+/// elements. With register panels the sums go straight from registers into C (no trip through acc;
+/// a long row's go through it); otherwise through acc.
 template <bool Unit, class T, class I>
 inline void row_axpys_store(const I* idx, const T* val, std::size_t b, std::size_t e, const strided_matrix<const T>& B,
                             const strided_matrix<T>& C, std::size_t i, T alpha, T beta, T* acc) noexcept {
     if constexpr (uses_register_panels<Unit, T>) {
         T* crow = C.row(i);
         const auto panels = [&](auto&& emit) {
-            row_axpys_panels<accumulator_panel<T>>(idx, val, b, e, B.data, B.row_stride, 0, C.cols, emit);
+            if (is_long_row<T>(e - b, C.cols)) long_row_axpys(idx, val, b, e, B.data, B.row_stride, C.cols, acc, acc + C.cols, emit);
+            else row_axpys_panels<accumulator_panel<T>>(idx, val, b, e, B.data, B.row_stride, 0, C.cols, emit);
         };
         if (beta == T(0) && alpha == T(1)) panels([crow](std::size_t j, T v) { crow[j] = v; });
         else if (beta == T(0)) panels([crow, alpha](std::size_t j, T v) { crow[j] = alpha * v; });
         else panels([crow, alpha, beta](std::size_t j, T v) { crow[j] = alpha * v + beta * crow[j]; });
     } else {
-        row_axpys<Unit>(idx, val, b, e, B, acc, C.cols);
+        row_axpys<Unit>(idx, val, b, e, B, acc, C.cols, acc + C.cols);
         store_row<Unit>(C, i, alpha, acc, beta);
     }
 }
