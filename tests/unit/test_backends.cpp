@@ -396,3 +396,32 @@ TEST_CASE_TEMPLATE("parallel scatters are correct, repeatable for a thread count
         ref.check(y, bname + " csc scatter");
     });
 }
+
+TEST_CASE("A^H of a complex CSC matrix is a parallel gather of whole rows: correct, and bitwise the sequential result on every backend") {
+    using T = std::complex<double>;
+    const auto A = generators::rmat<T>(13, 128, 9); // 638k nonzeros: parallel on 2 threads
+    const auto Ac = to_csc(A);
+    REQUIRE(backend::free_function_pes(backend::tbb{2}, static_cast<std::size_t>(A.nnz()), 2 * static_cast<std::size_t>(A.nnz())) == 2);
+    const T alpha = make_scalar<T>(0.75, 0.5), beta = make_scalar<T>(-0.5, 0.25);
+    const std::size_t n = static_cast<std::size_t>(A.rows());
+    const auto x = random_vector<T>(n, 51), y0 = random_vector<T>(n, 52);
+    const spmm_operands<T> mm(n, n, 53);
+    const spmv_reference<T, std::int32_t> ref(A, op::conj_transpose, alpha, x, beta, y0);
+    const spmm_reference<T, std::int32_t> mref(A, op::conj_transpose, alpha, mm, beta);
+    auto y_seq = y0;
+    auto c_seq = mm.c0;
+    spmv(backend::sequential{}, op::conj_transpose, alpha, Ac, x, beta, y_seq);
+    spmm(backend::sequential{}, op::conj_transpose, alpha, Ac, mm.B(), beta, mm.C(c_seq));
+    ref.check(y_seq, "sequential");
+    mref.check(c_seq, mm);
+    for (bool deterministic : {false, true})
+        for_each_backend(deterministic, [&](const auto& b, const std::string& bname) {
+            INFO(bname << (deterministic ? " deterministic" : ""));
+            auto y = y0;
+            auto c = mm.c0;
+            spmv(b, op::conj_transpose, alpha, Ac, x, beta, y);
+            spmm(b, op::conj_transpose, alpha, Ac, mm.B(), beta, mm.C(c));
+            CHECK(first_difference(y, y_seq) == -1);
+            CHECK(first_difference(c, c_seq) == -1);
+        });
+}

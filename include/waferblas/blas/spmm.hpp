@@ -33,7 +33,8 @@ void spmm(const Backend& backend, op o, std::type_identity_t<typename M::value_t
     const auto& s = A.storage();
     if (detail::gathers<M>(o)) {
         if (o == op::conj_transpose && is_complex_v<T>) {
-            kernels::conj_gather_spmm<T, I>(s.ptr, s.idx, s.val, alpha, kernels::strided(B), beta, kernels::strided(C));
+            detail::execute_conj_gather_spmm(backend, std::span<const I>(s.ptr), std::span<const I>(s.idx), std::span<const T>(s.val), alpha, B,
+                                             beta, C);
             return;
         }
         const std::size_t flops = 2 * s.val.size() * C.cols();

@@ -38,7 +38,8 @@ void spmv(const Backend& backend, op o, std::type_identity_t<typename M::value_t
     const auto& s = A.storage();
     if (detail::gathers<M>(o)) {
         if (o == op::conj_transpose && is_complex_v<T>) {
-            kernels::conj_gather_spmv<T, I>(s.ptr, s.idx, s.val, alpha, xv.data(), xv.stride(), beta, yv.data(), yv.stride());
+            detail::execute_conj_gather_spmv(backend, std::span<const I>(s.ptr), std::span<const I>(s.idx), std::span<const T>(s.val), alpha,
+                                             xv, beta, yv);
             return;
         }
         const std::size_t pes = backend::free_function_pes(backend, s.val.size(), 2 * s.val.size());

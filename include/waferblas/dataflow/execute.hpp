@@ -168,6 +168,41 @@ void execute_scatter_spmm(const Backend& backend, std::span<const I> ptr, std::s
     });
 }
 
+// ---- Conjugated gather: A^H x, A^H B for a CSC A ------------------------------------------------
+//
+// A gather like row_blocks, over whole rows balanced by nonzeros: each row is summed by one PE in
+// CSR order, so the result is the same for every split, backend and thread count.
+
+template <class Backend, class T, class I>
+void execute_conj_gather_spmv(const Backend& backend, std::span<const I> ptr, std::span<const I> idx, std::span<const T> val,
+                              T alpha, vector_view<const T> x, T beta, vector_view<T> y) {
+    const std::size_t rows = ptr.size() - 1;
+    const std::size_t pes = backend::free_function_pes(backend, val.size(), 2 * val.size());
+    if (pes == 1)
+        return kernels::conj_gather_spmv<T, I>(ptr, idx, val, 0, rows, alpha, x.data(), x.stride(), beta, y.data(), y.stride());
+    const auto split = balanced_split<I>(ptr, pes);
+    backend.parallel_for(pes, [&](std::size_t p) {
+        kernels::conj_gather_spmv<T, I>(ptr, idx, val, static_cast<std::size_t>(split[p]), static_cast<std::size_t>(split[p + 1]), alpha,
+                                        x.data(), x.stride(), beta, y.data(), y.stride());
+    });
+}
+
+template <class Backend, class T, class I>
+void execute_conj_gather_spmm(const Backend& backend, std::span<const I> ptr, std::span<const I> idx, std::span<const T> val,
+                              T alpha, matrix_view<const T> B, T beta, matrix_view<T> C) {
+    const std::size_t rows = ptr.size() - 1, n = C.cols();
+    const auto Bs = kernels::strided(B);
+    const auto Cs = kernels::strided(C);
+    const std::size_t pes = backend::free_function_pes(backend, val.size(), 2 * val.size() * n);
+    std::vector<T> acc(pes * n);
+    if (pes == 1) return kernels::conj_gather_spmm<T, I>(ptr, idx, val, 0, rows, alpha, Bs, beta, Cs, acc.data());
+    const auto split = balanced_split<I>(ptr, pes);
+    backend.parallel_for(pes, [&](std::size_t p) {
+        kernels::conj_gather_spmm<T, I>(ptr, idx, val, static_cast<std::size_t>(split[p]), static_cast<std::size_t>(split[p + 1]), alpha,
+                                        Bs, beta, Cs, acc.data() + p * n);
+    });
+}
+
 template <class Backend, class T, class I>
 void execute_spmv(const Backend& backend, const sparse_program<T, I>& prog, T alpha, vector_view<const T> x, T beta,
                   vector_view<T> y) {

@@ -71,12 +71,13 @@ void scatter_spmm(std::span<const I> ptr, std::span<const I> idx, std::span<cons
 
 namespace waferblas::kernels {
 
-/// y = alpha conj(M) x + beta y for M given by CSR arrays: the one gather that needs conjugated
-/// values (A^H for a CSC A), kept apart so the hot gather kernels stay free of it.
+/// y[i] = alpha conj(M)[i, :] x + beta y[i] for the rows i in [rb, re) of M given by CSR arrays:
+/// the one gather that needs conjugated values (A^H for a CSC A), kept apart so the hot gather
+/// kernels stay free of it. Whole rows, each summed in CSR order.
 template <class T, class I>
-void conj_gather_spmv(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, T alpha, const T* x,
-                      std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy) noexcept {
-    for (std::size_t i = 0; i + 1 < ptr.size(); ++i) {
+void conj_gather_spmv(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, std::size_t rb, std::size_t re,
+                      T alpha, const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy) noexcept {
+    for (std::size_t i = rb; i < re; ++i) {
         T s{};
         for (auto k = static_cast<std::size_t>(ptr[i]); k < static_cast<std::size_t>(ptr[i + 1]); ++k)
             s += waferblas::conj(val[k]) * x[static_cast<std::ptrdiff_t>(idx[k]) * incx];
@@ -84,13 +85,13 @@ void conj_gather_spmv(std::span<const I> ptr, std::span<const I> idx, std::span<
     }
 }
 
-/// C = alpha conj(M) B + beta C for M given by CSR arrays.
+/// C[i, :] = alpha conj(M)[i, :] B + beta C[i, :] for the rows i in [rb, re) of M given by CSR
+/// arrays; acc holds C.cols elements.
 template <class T, class I>
-void conj_gather_spmm(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, T alpha,
-                      const strided_matrix<const T>& B, T beta, const strided_matrix<T>& C) {
-    std::vector<T> acc(C.cols);
-    for (std::size_t i = 0; i + 1 < ptr.size(); ++i) {
-        std::fill(acc.begin(), acc.end(), T{});
+void conj_gather_spmm(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, std::size_t rb, std::size_t re,
+                      T alpha, const strided_matrix<const T>& B, T beta, const strided_matrix<T>& C, T* acc) noexcept {
+    for (std::size_t i = rb; i < re; ++i) {
+        std::fill(acc, acc + C.cols, T{});
         for (auto k = static_cast<std::size_t>(ptr[i]); k < static_cast<std::size_t>(ptr[i + 1]); ++k) {
             const T a = waferblas::conj(val[k]);
             const T* brow = B.row(static_cast<std::size_t>(idx[k]));
