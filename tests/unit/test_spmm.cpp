@@ -100,16 +100,16 @@ TEST_CASE_TEMPLATE("spmm matches Eigen on every generated matrix", TI, std::pair
 
 TEST_CASE_TEMPLATE("spmm tiles long rows over the register panels: correct on every path, and bitwise the untiled sums", T, float,
                    double, std::complex<double>) {
-    // A row of 600 nonzeros against B of 40 and 130 columns: its B rows outgrow L1 across the
+    // A row of 300 nonzeros against B of 40 and 130 columns: its B rows outgrow L1 across the
     // panel passes, so real unit-stride operands take the tiled kernel (chunks, even/odd sums kept
     // in memory between them); split over PEs, the heads and carries of those rows do too.
-    const auto A = generators::arrowhead<T>(600, 2, 5);
-    if constexpr (std::is_floating_point_v<T>) REQUIRE(kernels::is_long_row<T>(600, 40));
-    for (std::size_t width : {40u, 130u}) check_spmm_paths<T, std::int32_t>("arrowhead 600", A, width);
+    const auto A = generators::arrowhead<T>(300, 2, 5);
+    if constexpr (std::is_floating_point_v<T>) REQUIRE(kernels::is_long_row<T>(300, 40));
+    for (std::size_t width : {40u, 130u}) check_spmm_paths<T, std::int32_t>("arrowhead 300", A, width);
 
     if constexpr (std::is_floating_point_v<T>) {
         // Column j of a 130-column product is bitwise column j computed alone (one panel, untiled).
-        const std::size_t n = 600, k = 130;
+        const std::size_t n = 300, k = 130;
         const auto b = random_vector<T>(n * k, 7);
         std::vector<T> c(n * k);
         spmm(backend::sequential{}, op::none, T(1), A, matrix_view<const T>(b.data(), n, k), T(0), matrix_view<T>(c.data(), n, k));
