@@ -13,7 +13,8 @@
 #include "prefetch.hpp"
 #include "simd.hpp"
 
-// Kernels that run a whole row range per call are compiled out of line (see csr_spmv_rows).
+// Kernels compiled out of line so that their loops do not depend on the caller they would be
+// inlined into: csr_spmv_rows (a PE's whole row range per call) and long_row_axpys (rare, large).
 #ifndef WAFERBLAS_NOINLINE
 #if defined(__GNUC__) || defined(__clang__)
 #define WAFERBLAS_NOINLINE [[gnu::noinline]]
