@@ -51,6 +51,26 @@ std::vector<T> random_vector(std::size_t n, std::uint64_t seed) {
     return v;
 }
 
+/// A FEM-like matrix: every row and column of `nodes` becomes `dofs` consecutive ones and every
+/// nonzero a dense dofs x dofs block (a mesh node's degrees of freedom), so runs of `dofs` rows
+/// have the same columns; random values.
+template <class T, class I>
+csr_matrix<T, I> node_blocked(const csr_matrix<T, I>& nodes, std::size_t dofs, std::uint64_t seed) {
+    const auto ptr = nodes.row_ptr();
+    const auto idx = nodes.col_idx();
+    std::vector<I> row_ptr{0}, col_idx;
+    for (std::size_t node = 0; node < static_cast<std::size_t>(nodes.rows()); ++node)
+        for (std::size_t d = 0; d < dofs; ++d) {
+            for (auto k = static_cast<std::size_t>(ptr[node]); k < static_cast<std::size_t>(ptr[node + 1]); ++k)
+                for (std::size_t e = 0; e < dofs; ++e) col_idx.push_back(static_cast<I>(static_cast<std::size_t>(idx[k]) * dofs + e));
+            row_ptr.push_back(static_cast<I>(col_idx.size()));
+        }
+    auto values = random_vector<T>(col_idx.size(), seed);
+    return csr_matrix<T, I>(static_cast<I>(static_cast<std::size_t>(nodes.rows()) * dofs),
+                            static_cast<I>(static_cast<std::size_t>(nodes.cols()) * dofs), std::move(row_ptr), std::move(col_idx),
+                            std::move(values));
+}
+
 template <class T>
 using dense_matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
 template <class T>

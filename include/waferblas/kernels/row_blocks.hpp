@@ -105,6 +105,13 @@ void row_blocks_spmm_task(const row_blocks_view<T, I>& A, std::size_t p, T alpha
         row_axpys<Unit>(idx, val, kb, static_cast<std::size_t>(A.row_ptr[rb + 1]), B, s.head.data() + p * n, n, acc);
         ++i;
     }
+    if constexpr (uses_register_panels<Unit, T>) {
+        // Wide B rows: whole rows with the same columns run as groups (row_kernels.hpp).
+        if (n * sizeof(T) >= group_min_row_bytes) {
+            rows_with_groups_store(A.row_ptr.data(), idx, val, i, re, B, C, alpha, beta, acc);
+            i = re;
+        }
+    }
     for (; i < re; ++i)
         row_axpys_store<Unit>(idx, val, static_cast<std::size_t>(A.row_ptr[i]), static_cast<std::size_t>(A.row_ptr[i + 1]), B, C, i,
                               alpha, beta, acc);

@@ -5,6 +5,7 @@
 // C), which is the same arithmetic in the same order.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <type_traits>
 
@@ -14,7 +15,8 @@
 #include "simd.hpp"
 
 // Kernels compiled out of line so that their loops do not depend on the caller they would be
-// inlined into: csr_spmv_rows (a PE's whole row range per call) and long_row_axpys (rare, large).
+// inlined into: csr_spmv_rows (a PE's whole row range per call), long_row_axpys (rare, large) and
+// the row-group kernels.
 #ifndef WAFERBLAS_NOINLINE
 #if defined(__GNUC__) || defined(__clang__)
 #define WAFERBLAS_NOINLINE [[gnu::noinline]]
@@ -175,6 +177,102 @@ WAFERBLAS_NOINLINE void long_row_axpys(const I* idx, const T* val, std::size_t b
     for (std::size_t j = 0; j < n; ++j) emit(j, even[j] + odd[j]);
 }
 
+// ---- Row groups ----------------------------------------------------------------------------------
+//
+// Consecutive rows with the same columns (the degrees of freedom of one mesh node in FEM matrices;
+// PETSc's "inodes") read the same B rows. Up to max_group_rows of them run together on half-width
+// panels, so each B piece loaded feeds that many FMAs instead of one: the loads per FMA, which
+// bound this kernel once k is large, fall by up to a third. Each row's sums keep the single-row
+// kernel's even/odd order, so the results are bitwise those of row_axpys_store.
+
+/// Rows run together at most: 3 rows x 2 sets of half a panel fill 12 of the 16 vector registers
+/// (without AVX-512); 4 would leave none for the B pieces.
+inline constexpr std::size_t max_group_rows = 3;
+
+/// B rows of fewer bytes are never grouped. Measured on bcsstk16 (64 % of its rows repeat their
+/// predecessor's columns): 0.71-0.78 of the row-by-row time at 128 doubles, none at 8 or 32.
+inline constexpr std::size_t group_min_row_bytes = 512;
+
+/// Whether grouping rows of `len` nonzeros pays against B and C rows of n elements: rows whose B
+/// rows outgrow half of L2 take the tiled single-row kernel instead.
+template <class T>
+[[nodiscard]] constexpr bool groups_pay(std::size_t len, std::size_t n) noexcept {
+    return len > 0 && n * sizeof(T) >= group_min_row_bytes && len * n * sizeof(T) <= 8 * long_row_bytes;
+}
+
+/// How many rows from i on (at most max_group_rows, all before re) have row i's columns; 1 for an
+/// empty row.
+template <class I>
+[[nodiscard]] std::size_t same_pattern_rows(const I* ptr, const I* idx, std::size_t i, std::size_t re) noexcept {
+    const I len = ptr[i + 1] - ptr[i];
+    if (len == 0) return 1;
+    const I* first = idx + ptr[i];
+    std::size_t g = 1;
+    while (g < max_group_rows && i + g < re && ptr[i + g + 1] - ptr[i + g] == len && std::equal(first, first + len, idx + ptr[i + g]))
+        ++g;
+    return g;
+}
+
+/// For G rows with the columns idx[0 .. len) and values val[g len .. (g+1) len) (consecutive CSR
+/// rows): emit(g, t, sum) with row g's sum over B[idx[k], 0 .. W), in accumulate_pairs' order.
+template <std::size_t G, std::size_t W, class T, class I, class Emit>
+inline void group_axpys_fixed(const I* idx, const T* val, std::size_t len, const T* B, std::ptrdiff_t ldb, Emit&& emit) noexcept {
+    T r0[G][W] = {}, r1[G][W] = {};
+    std::size_t k = 0;
+    for (; k + 1 < len; k += 2) {
+        const T* b0 = B + static_cast<std::ptrdiff_t>(idx[k]) * ldb;
+        const T* b1 = B + static_cast<std::ptrdiff_t>(idx[k + 1]) * ldb;
+#pragma GCC unroll 4
+        for (std::size_t g = 0; g < G; ++g) {
+            const T a0 = val[g * len + k], a1 = val[g * len + k + 1];
+#pragma GCC unroll 64
+            for (std::size_t t = 0; t < W; ++t) {
+                r0[g][t] += a0 * b0[t];
+                r1[g][t] += a1 * b1[t];
+            }
+        }
+    }
+    if (k < len) {
+        const T* b0 = B + static_cast<std::ptrdiff_t>(idx[k]) * ldb;
+#pragma GCC unroll 4
+        for (std::size_t g = 0; g < G; ++g) {
+            const T a0 = val[g * len + k];
+#pragma GCC unroll 64
+            for (std::size_t t = 0; t < W; ++t) r0[g][t] += a0 * b0[t];
+        }
+    }
+#pragma GCC unroll 4
+    for (std::size_t g = 0; g < G; ++g)
+#pragma GCC unroll 64
+        for (std::size_t t = 0; t < W; ++t) emit(g, t, r0[g][t] + r1[g][t]);
+}
+
+/// group_axpys_fixed over columns [c, n) in panels of W, W/2, ..., 1.
+template <std::size_t G, std::size_t W, class T, class I, class Emit>
+inline void group_axpys_panels(const I* idx, const T* val, std::size_t len, const T* B, std::ptrdiff_t ldb, std::size_t c,
+                               std::size_t n, Emit&& emit) noexcept {
+    for (; c + W <= n; c += W)
+        group_axpys_fixed<G, W>(idx, val, len, B + c, ldb, [&](std::size_t g, std::size_t t, T v) { emit(g, c + t, v); });
+    if constexpr (W > 1) group_axpys_panels<G, W / 2>(idx, val, len, B, ldb, c, n, emit);
+}
+
+/// C[i + g, :] = alpha * (row i + g of A) B + beta * C[i + g, :] for the G rows of a group (real,
+/// unit-stride B and C). Out of line, like long_row_axpys, so the row loop around it compiles as
+/// it would without it; a call covers G rows of at least 512-byte B rows.
+template <std::size_t G, class T, class I>
+WAFERBLAS_NOINLINE void group_axpys_store(const I* idx, const T* val, std::size_t len, const T* B, std::ptrdiff_t ldb,
+                                          const strided_matrix<T>& C, std::size_t i, T alpha, T beta) noexcept {
+    T* c0 = C.row(i);
+    const std::ptrdiff_t ldc = C.row_stride;
+    const auto panels = [&](auto&& emit) {
+        group_axpys_panels<G, accumulator_panel<T> / 2>(idx, val, len, B, ldb, 0, C.cols, emit);
+    };
+    const auto at = [c0, ldc](std::size_t g, std::size_t j) -> T& { return c0[static_cast<std::ptrdiff_t>(g) * ldc + static_cast<std::ptrdiff_t>(j)]; };
+    if (beta == T(0) && alpha == T(1)) panels([&](std::size_t g, std::size_t j, T v) { at(g, j) = v; });
+    else if (beta == T(0)) panels([&](std::size_t g, std::size_t j, T v) { at(g, j) = alpha * v; });
+    else panels([&](std::size_t g, std::size_t j, T v) { at(g, j) = alpha * v + beta * at(g, j); });
+}
+
 /// acc[0..n) = sum_{k in [b, e)} val[k] * B[idx[k], :]  (Unit: B rows are contiguous); scratch
 /// holds n elements, used by long rows. With register panels each acc[t] adds its terms in the same
 /// order whatever n is and whether or not the row is tiled, so a column's result does not depend on
@@ -262,8 +360,10 @@ inline void store_row(const strided_matrix<T>& C, std::size_t i, T alpha, const 
 
 /// C[i, :] = alpha * (row [b, e) of A) B + beta * C[i, :] for a whole row i; acc holds 2 C.cols
 /// elements. With register panels the sums go straight from registers into C (no trip through acc;
-/// a long row's go through it); otherwise through acc.
-template <bool Unit, class T, class I>
+/// a long row's go through it); otherwise through acc. Site tells its callers apart, so that each
+/// instantiation has one caller: GCC inlines a function called once, and left this one out of line
+/// when it had two (55 more instructions per row of 7 nonzeros at 8 columns, callgrind).
+template <bool Unit, int Site = 0, class T, class I>
 inline void row_axpys_store(const I* idx, const T* val, std::size_t b, std::size_t e, const strided_matrix<const T>& B,
                             const strided_matrix<T>& C, std::size_t i, T alpha, T beta, T* acc) noexcept {
     if constexpr (uses_register_panels<Unit, T>) {
@@ -278,6 +378,26 @@ inline void row_axpys_store(const I* idx, const T* val, std::size_t b, std::size
     } else {
         row_axpys<Unit>(idx, val, b, e, B, acc, C.cols, acc + C.cols);
         store_row<Unit>(C, i, alpha, acc, beta);
+    }
+}
+
+/// row_axpys_store for the whole rows [rb, re), but rows with the same columns run as a group where
+/// groups_pay (real, unit-stride B and C). Out of line: called once per PE task, only for wide B.
+template <class T, class I>
+WAFERBLAS_NOINLINE void rows_with_groups_store(const I* ptr, const I* idx, const T* val, std::size_t rb, std::size_t re,
+                                               const strided_matrix<const T>& B, const strided_matrix<T>& C, T alpha, T beta,
+                                               T* acc) noexcept {
+    static_assert(max_group_rows == 3, "one call per group size");
+    for (std::size_t i = rb; i < re;) {
+        const auto b = static_cast<std::size_t>(ptr[i]), e = static_cast<std::size_t>(ptr[i + 1]);
+        // Row i+1 starting like row i (same length, same first column) is checked here, in a few
+        // instructions: in a matrix without groups, calling same_pattern_rows per row cost 43.
+        const bool may_group = i + 1 < re && e > b && static_cast<std::size_t>(ptr[i + 2]) - e == e - b && idx[e] == idx[b];
+        const std::size_t g = may_group && groups_pay<T>(e - b, C.cols) ? same_pattern_rows(ptr, idx, i, re) : 1;
+        if (g == 2) group_axpys_store<2>(idx + b, val + b, e - b, B.data, B.row_stride, C, i, alpha, beta);
+        else if (g == 3) group_axpys_store<3>(idx + b, val + b, e - b, B.data, B.row_stride, C, i, alpha, beta);
+        else row_axpys_store<true, 1>(idx, val, b, e, B, C, i, alpha, beta, acc);
+        i += g;
     }
 }
 
