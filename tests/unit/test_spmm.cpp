@@ -109,21 +109,8 @@ TEST_CASE_TEMPLATE("spmm tiles long rows over the register panels: correct on ev
     if constexpr (std::is_floating_point_v<T>) REQUIRE(kernels::is_long_row<T>(300, 40));
     for (std::size_t width : {40u, 130u}) check_spmm_paths<T, std::int32_t>("arrowhead 300", A, width);
 
-    if constexpr (std::is_floating_point_v<T>) {
-        // Column j of a 130-column product is bitwise column j computed alone (one panel, untiled).
-        const std::size_t n = 300, k = 130;
-        const auto b = random_vector<T>(n * k, 7);
-        std::vector<T> c(n * k);
-        spmm(backend::sequential{}, op::none, T(1), A, matrix_view<const T>(b.data(), n, k), T(0), matrix_view<T>(c.data(), n, k));
-        for (const std::size_t j : {std::size_t{0}, std::size_t{17}, k - 1}) {
-            std::vector<T> bj(n), cj(n), col(n);
-            for (std::size_t i = 0; i < n; ++i) bj[i] = b[i * k + j];
-            spmm(backend::sequential{}, op::none, T(1), A, matrix_view<const T>(bj.data(), n, 1), T(0), matrix_view<T>(cj.data(), n, 1));
-            for (std::size_t i = 0; i < n; ++i) col[i] = c[i * k + j];
-            INFO("column " << j);
-            CHECK(first_difference(col, cj) == -1);
-        }
-    }
+    // Column j of a 130-column product is bitwise column j computed alone (one panel, untiled).
+    if constexpr (std::is_floating_point_v<T>) check_columns_alone(A, 130, 7);
 }
 
 TEST_CASE_TEMPLATE("spmm runs rows with the same columns together: correct on every path, bitwise the row-by-row sums", T, float,
@@ -138,29 +125,16 @@ TEST_CASE_TEMPLATE("spmm runs rows with the same columns together: correct on ev
         {"poisson2d 5x4 x 3 dofs", node_blocked(gen::poisson2d<T>(5, 4), 3, 33)},
         {"dense row 64 x 4 dofs", node_blocked(gen::dense_row<T>(64, 3, 34), 4, 35)}};
     if constexpr (std::is_same_v<T, double>) REQUIRE_FALSE(kernels::groups_pay<T>(256, 130));
-    for (const auto& c : cases) {
-        const std::string& name = c.first; // not a structured binding: INFO captures it (clang 14)
-        const auto& A = c.second;
+    for (const auto& [name, A] : cases) {
+        const std::string what = name; // INFO's lambda may not capture a structured binding (clang 14)
+        INFO(what);
         // The cases do reach the grouped kernel: 130 columns pay, and a row has a twin.
         const auto len = static_cast<std::size_t>(A.row_ptr()[1] - A.row_ptr()[0]);
         REQUIRE(kernels::groups_pay<T>(len, 130));
         REQUIRE(kernels::same_pattern_rows(A.row_ptr().data(), A.col_idx().data(), 0, 4) >= 2);
         check_spmm_paths<T, std::int32_t>(name, A, 130);
-
         // Column j of a 130-column product (grouped rows) is bitwise column j alone (row by row).
-        const auto m = static_cast<std::size_t>(A.rows()), n = static_cast<std::size_t>(A.cols());
-        const std::size_t k = 130;
-        const auto b = random_vector<T>(n * k, 8);
-        std::vector<T> prod(m * k);
-        spmm(backend::sequential{}, op::none, T(1), A, matrix_view<const T>(b.data(), n, k), T(0), matrix_view<T>(prod.data(), m, k));
-        for (const std::size_t j : {std::size_t{0}, std::size_t{67}, k - 1}) {
-            std::vector<T> bj(n), cj(m), col(m);
-            for (std::size_t i = 0; i < n; ++i) bj[i] = b[i * k + j];
-            spmm(backend::sequential{}, op::none, T(1), A, matrix_view<const T>(bj.data(), n, 1), T(0), matrix_view<T>(cj.data(), m, 1));
-            for (std::size_t i = 0; i < m; ++i) col[i] = prod[i * k + j];
-            INFO(name << " column " << j);
-            CHECK(first_difference(col, cj) == -1);
-        }
+        check_columns_alone(A, 130, 8);
     }
 }
 
