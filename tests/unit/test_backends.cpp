@@ -328,9 +328,12 @@ TEST_CASE_TEMPLATE("an SpMM column does not depend on how many columns B has (re
 
 TEST_CASE_TEMPLATE("grouped SpMM rows give the same bits on every backend: plans cutting groups at PE boundaries, deterministic free functions", T,
                    float, double) {
-    // 3 degrees of freedom per node: groups of 3 rows at 130 columns (real, row-major B and C).
-    const auto A = node_blocked(generators::poisson2d<T>(9, 8), 3, 41);
+    // 3 degrees of freedom per node: groups of 3 rows at 130 columns (real, row-major B and C); big
+    // enough that deterministic free functions split it over several PEs too.
+    const auto A = node_blocked(generators::poisson2d<T>(24, 20), 3, 41);
     const std::size_t m = static_cast<std::size_t>(A.rows()), n = static_cast<std::size_t>(A.cols()), k = 130;
+    const auto nnz = static_cast<std::size_t>(A.nnz());
+    REQUIRE(free_function_pes(backend::sequential{execution_options{0, true}}, nnz, 2 * nnz * k) > 1);
     const auto b = random_vector<T>(n * k, 42), c0 = random_vector<T>(m * k, 43);
     const matrix_view<const T> B(b.data(), n, k);
     const T alpha = T(0.75), beta = T(-1.25);
