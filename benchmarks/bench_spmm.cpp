@@ -29,12 +29,9 @@ void bench_spmm(benchmark::State& state, const matrix_entry& e, const spmm_libra
     auto& s = config_slot<spmm_state>(key, [&] {
         auto st = std::make_shared<spmm_state>();
         try {
-            st->runner = lib.make(*p, *o, threads);
-            st->runner->prepare();
-            st->runner->run();
-            st->error = check_result(what, st->runner->result(), o->C_ref);
+            st->runner = make_checked(lib, *p, *o, threads);
         } catch (const std::exception& ex) {
-            st->error = what + ": " + ex.what();
+            st->error = ex.what();
         }
         return st;
     });

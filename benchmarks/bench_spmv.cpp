@@ -23,12 +23,9 @@ void bench_spmv(benchmark::State& state, const matrix_entry& e, const spmv_libra
     auto& s = config_slot<spmv_state>(key, [&] {
         auto st = std::make_shared<spmv_state>();
         try {
-            st->runner = lib.make(*p, threads);
-            st->runner->prepare();
-            st->runner->run();
-            st->error = check_result(lib.name + " on " + e.name, st->runner->result(), p->y_ref);
+            st->runner = make_checked(lib, *p, threads);
         } catch (const std::exception& ex) {
-            st->error = lib.name + " on " + e.name + ": " + ex.what();
+            st->error = ex.what();
         }
         return st;
     });

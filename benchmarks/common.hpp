@@ -6,7 +6,8 @@
 //   spmv/waferblas_tbb/poisson3d_128/threads:2/real_time
 //   spmm/graphblas_accum/bcsstk16/k:32/threads:1/real_time
 //   dot/reference/n:10000000/threads:2/real_time
-// Kernels: spmv, spmm, dot, axpy, stream_triad. A problem name never contains '/'.
+// Kernels: spmv, spmm, dot, axpy, stream_triad, and paired_spmv / paired_spmm (ratios as counters,
+// bench_paired.cpp). A problem name never contains '/'.
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -153,6 +154,8 @@ void register_stream();
 void register_level1();
 void register_spmv(const matrix_entry& e);
 void register_spmm(const matrix_entry& e);
+/// WaferBLAS and the peers timed in alternation (bench_paired.cpp): ratios under the same conditions.
+void register_paired(const matrix_entry& e);
 
 /// Peer library versions and settings, for the JSON context.
 void add_peer_context();

@@ -160,6 +160,7 @@ int main(int argc, char** argv) {
     for (const auto& e : wbbench::catalogue()) {
         wbbench::register_spmv(e);
         if (e.spmm) wbbench::register_spmm(e);
+        wbbench::register_paired(e);
     }
 
     benchmark::RunSpecifiedBenchmarks();

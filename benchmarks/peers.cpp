@@ -1,5 +1,8 @@
 // benchmarks/peers.cpp — the libraries compiled into this build, their initialisation, and the
 // versions recorded in the JSON context.
+#include <exception>
+#include <stdexcept>
+#include <span>
 #include <string>
 
 #include "runners.hpp"
@@ -101,6 +104,33 @@ std::vector<spmm_library> spmm_libraries() {
                         }});
 #endif
     return libs;
+}
+
+namespace {
+/// make(), one prepared run, and the check against `ref`; any failure as one runtime_error.
+template <class Make>
+auto checked(const std::string& what, Make&& make, std::span<const double> ref) {
+    decltype(make()) runner;
+    std::string error;
+    try {
+        runner = make();
+        runner->prepare();
+        runner->run();
+        error = check_result(what, runner->result(), ref);
+    } catch (const std::exception& ex) {
+        error = what + ": " + ex.what();
+    }
+    if (!error.empty()) throw std::runtime_error(error);
+    return runner;
+}
+} // namespace
+
+std::unique_ptr<spmv_runner> make_checked(const spmv_library& lib, problem& p, int threads) {
+    return checked(lib.name + " on " + p.name, [&] { return lib.make(p, threads); }, p.y_ref);
+}
+
+std::unique_ptr<spmm_runner> make_checked(const spmm_library& lib, problem& p, const spmm_operands& o, int threads) {
+    return checked(lib.name + " on " + p.name + " (k = " + std::to_string(o.k) + ")", [&] { return lib.make(p, o, threads); }, o.C_ref);
 }
 
 void init_peers() {

@@ -126,4 +126,9 @@ private:
 [[nodiscard]] std::vector<spmv_library> spmv_libraries();
 [[nodiscard]] std::vector<spmm_library> spmm_libraries();
 
+/// `lib`'s runner on p (and o) at `threads`, prepared, run once and its result checked against the
+/// reference loop's. Throws std::runtime_error naming the library, matrix and error otherwise.
+[[nodiscard]] std::unique_ptr<spmv_runner> make_checked(const spmv_library& lib, problem& p, int threads);
+[[nodiscard]] std::unique_ptr<spmm_runner> make_checked(const spmm_library& lib, problem& p, const spmm_operands& o, int threads);
+
 } // namespace wbbench

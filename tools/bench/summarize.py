@@ -72,13 +72,14 @@ def parse_name(name: str):
 
 
 class Result:
-    __slots__ = ("kernel", "lib", "problem", "k", "threads", "time", "gbs", "gflops", "rows", "cols", "nnz", "cv")
+    __slots__ = ("kernel", "lib", "problem", "k", "threads", "time", "gbs", "gflops", "rows", "cols", "nnz", "cv", "counters")
 
     def __init__(self, kernel, lib, problem, k, threads):
         self.kernel, self.lib, self.problem, self.k, self.threads = kernel, lib, problem, k, threads
         self.time = self.gbs = self.gflops = None
         self.rows = self.cols = self.nnz = None
         self.cv = None  # coefficient of variation of the repetitions' times, when reported
+        self.counters = {}  # the paired benchmarks' ratio_* and t_* counters
 
 
 def load(paths):
@@ -119,6 +120,9 @@ def load(paths):
             for field, name in (("gbs", "GB/s"), ("gflops", "GFLOP/s"), ("rows", "rows"), ("cols", "cols"), ("nnz", "nnz")):
                 if name in b:
                     target[field].append(float(b[name]))
+            for name, value in b.items():
+                if name.startswith(("ratio_", "t_")):
+                    target["counter:" + name].append(float(value))
         for key, fields in per_file.items():
             for field, values in fields.items():
                 samples[key][field].append(statistics.median(values))
@@ -126,7 +130,10 @@ def load(paths):
     for key, fields in samples.items():
         r = Result(*key)
         for field, values in fields.items():
-            setattr(r, field, statistics.median(values))
+            if field.startswith("counter:"):
+                r.counters[field.split(":", 1)[1]] = statistics.median(values)
+            else:
+                setattr(r, field, statistics.median(values))
         if cvs.get(key):
             r.cv = max(cvs[key])
         results[key] = r
@@ -413,6 +420,59 @@ def section_spmm(ix, t):
     return table(header, rows, ["l"] + ["r"] * (len(header) - 1))
 
 
+PAIRED = {"paired_spmv": "SpMV", "paired_spmm": "SpMM"}
+#: Issue #3's SpMM target: 1.2x the best peer, i.e. a time ratio of at most 1 / 1.2.
+SPMM_TARGET = 1 / 1.2
+
+
+def paired_results(ix, kernel, k, t):
+    """{problem: Result} of one paired kernel, k and thread count."""
+    return {res.problem: res for (kern, _lib, _p, kk, tt), res in ix.r.items()
+            if kern == kernel and kk == k and tt == t and "ratio_best" in res.counters}
+
+
+def fastest_peer(res):
+    """The peer with the largest ratio_<peer>: the one whose calls were fastest in the rounds."""
+    peers = {name[len("ratio_"):]: v for name, v in res.counters.items() if name.startswith("ratio_") and name != "ratio_best"}
+    return max(peers, key=peers.get) if peers else "–"
+
+
+def section_paired_headline(ix):
+    rows = []
+    for kernel, label in PAIRED.items():
+        for k in ix.ks(kernel):
+            for t in ix.thread_counts(kernel):
+                res = paired_results(ix, kernel, k, t)
+                if not res:
+                    continue
+                ratios = [r.counters["ratio_best"] for r in res.values()]
+                n = len(ratios)
+                target = SPMM_TARGET if kernel == "paired_spmm" else 1.0
+                rows.append([label + (f" k={k}" if kernel == "paired_spmm" else ""), t, n, f"**{median(ratios):.2f}**",
+                             f"{geomean(ratios):.2f}", f"{sum(x < 1 for x in ratios)}/{n}",
+                             f"{sum(x <= 1.10 for x in ratios)}/{n}", f"{sum(x <= target for x in ratios)}/{n}",
+                             f"{max(ratios):.2f} ({max(res, key=lambda p: res[p].counters['ratio_best'])})"])
+    return table(["kernel", "threads", "matrices", "median t/t_best", "geomean", "wins", "within 1.10",
+                  "meets issue #3", "worst"], rows, ["l", "r", "r", "r", "r", "r", "r", "r", "l"])
+
+
+def section_paired(ix, kernel):
+    ks, ts = ix.ks(kernel), ix.thread_counts(kernel)
+    cols = [(k, t) for k in ks for t in ts]
+    probs = sorted({p for k, t in cols for p in paired_results(ix, kernel, k, t)}, key=lambda p: (ix.nnz(kernel, p) or 0, p))
+    header = ["matrix", "nnz"] + [(f"k={k}, " if kernel == "paired_spmm" else "") + f"{t}T: t / t_best (fastest peer)"
+                                  for k, t in cols]
+    per_col = {c: paired_results(ix, kernel, *c) for c in cols}
+    rows = []
+    for p in probs:
+        row = [p, fmt_count(ix.nnz(kernel, p))]
+        for c in cols:
+            res = per_col[c].get(p)
+            row.append(f"{fmt_ratio(res.counters['ratio_best'])} ({fastest_peer(res)})" if res else "–")
+        rows.append(row)
+    return table(header, rows, ["l"] + ["r"] * (len(header) - 1))
+
+
 def section_losses(ix, limit=12):
     """The configurations where WaferBLAS (tbb free function) is furthest behind the best peer."""
     worst = []
@@ -536,6 +596,17 @@ def render(results, contexts, errors, large_bytes):
         out += ["### Transposed SpMV", "",
                 "`spmv(op::transpose, ...)` on CSR: a scatter, one partial y per thread reduced in PE order "
                 "(no peer timed).", "", section_spmv_transposed(ix), ""]
+    if any(paired_results(ix, kern, k, t) for kern in PAIRED for k in ix.ks(kern) for t in ix.thread_counts(kern)):
+        out += ["### Paired ratios", "",
+                "WaferBLAS's default free function and every peer timed in alternation in the same process "
+                "(`benchmarks/bench_paired.cpp`): rounds of a batch of calls per library, rotating which goes first, "
+                "each batch after one untimed call; per round WaferBLAS's time per call over the fastest peer's, "
+                "median over the rounds (and over repetitions and runs). Machine-wide slow phases then hit both "
+                "sides of a ratio alike. \"meets issue #3\": ratio ≤ 1 for SpMV, ≤ 1/1.2 for SpMM.", "",
+                section_paired_headline(ix), ""]
+        for kern, label in PAIRED.items():
+            if ix.problems(kern):
+                out += [f"#### {label}, paired", "", section_paired(ix, kern), ""]
     if any(res.lib == "waferblas_tbb" for res in results.values()):
         out += ["### Largest gaps", "", "The configurations where `waferblas_tbb` is furthest behind the fastest peer.", "",
                 section_losses(ix), ""]

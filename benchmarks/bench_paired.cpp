@@ -1,0 +1,219 @@
+// benchmarks/bench_paired.cpp — WaferBLAS and every peer timed in alternation on one matrix, so that
+// each ratio compares calls made under the same machine conditions.
+//
+// On the shared project machine a whole process runs up to 1.5x slower than the next one, for every
+// library, at moments no library controls (docs/performance.md, noise): two configurations timed
+// minutes apart can swap places while their code is unchanged. Here a round times a batch of calls
+// of each library in turn, rotating which one goes first, each batch after one untimed call that
+// brings that library's own arrays back into cache (calls under 5 ms; longer ones stream from
+// memory anyway). A round's ratio is WaferBLAS's time per call over the fastest peer's in the same
+// round; a repetition reports the median over its rounds.
+//
+// Names: paired_spmv/<waferblas variant>/<problem>/threads:T and paired_spmm/<variant>/<problem>/
+// k:K/threads:T. Counters: ratio_best (time over the fastest peer's), ratio_Eigen,
+// ratio_GraphBLAS (the faster of its two calls, as in the unpaired tables), ratio_librsb, and
+// t_<library>, the median seconds per call. Peers that are not multi-threaded are left out at
+// more than one thread, as in the unpaired benchmarks.
+#include "runners.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+namespace wbbench {
+
+namespace {
+
+/// A batch lasts at least this long, so that the clock's cost and resolution do not matter.
+constexpr double batch_seconds = 200e-6;
+/// Calls shorter than this get an untimed call before their batch (see the top of the file).
+constexpr double warm_call_seconds = 5e-3;
+/// Rounds per repetition (Google Benchmark iterations); the run script asks for 5 repetitions.
+constexpr int rounds_per_repetition = 5;
+
+/// The peer a library stands for in the ratios, or "" for WaferBLAS and libraries that are not peers.
+std::string peer_of(const std::string& lib) {
+    if (lib == "eigen") return "Eigen";
+    if (lib == "graphblas" || lib == "graphblas_accum") return "GraphBLAS";
+    if (lib == "librsb") return "librsb";
+    return "";
+}
+
+double median(std::vector<double> v) {
+    if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+    const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+    std::nth_element(v.begin(), mid, v.end());
+    return *mid;
+}
+
+template <class Runner>
+struct contestant {
+    contestant(std::string name, std::unique_ptr<Runner> r) : lib(std::move(name)), peer(peer_of(lib)), runner(std::move(r)) {}
+    std::string lib, peer; ///< peer: "" for the WaferBLAS variant
+    std::unique_ptr<Runner> runner;
+    std::size_t batch = 1;
+    bool warm = true;
+    std::vector<double> seconds_per_call; ///< one per round of the current repetition
+};
+
+template <class Runner>
+struct paired_state {
+    std::vector<contestant<Runner>> entries; ///< entries[0]: WaferBLAS
+    std::string error;
+};
+
+using clock_type = std::chrono::steady_clock;
+
+/// Sizes each contestant's batch from one timed call (after the checked one warmed it up).
+template <class Runner>
+void size_batches(paired_state<Runner>& s) {
+    for (auto& c : s.entries) {
+        c.runner->prepare();
+        const auto t0 = clock_type::now();
+        c.runner->run();
+        const double t = std::chrono::duration<double>(clock_type::now() - t0).count();
+        c.batch = t >= batch_seconds ? 1 : static_cast<std::size_t>(std::ceil(batch_seconds / std::max(t, 1e-9)));
+        c.warm = t < warm_call_seconds;
+    }
+}
+
+template <class Runner>
+void time_batch(contestant<Runner>& c) {
+    c.runner->prepare();
+    if (c.warm) c.runner->run();
+    const auto t0 = clock_type::now();
+    for (std::size_t i = 0; i < c.batch; ++i) {
+        c.runner->run();
+        benchmark::ClobberMemory();
+    }
+    c.seconds_per_call.push_back(std::chrono::duration<double>(clock_type::now() - t0).count() / static_cast<double>(c.batch));
+}
+
+/// The timing loop and the counters of one repetition.
+template <class Runner>
+void run_rounds(benchmark::State& state, paired_state<Runner>& s) {
+    const std::size_t n = s.entries.size();
+    for (auto& c : s.entries) c.seconds_per_call.clear();
+    std::size_t round = 0;
+    try {
+        for (auto _ : state) {
+            for (std::size_t i = 0; i < n; ++i) time_batch(s.entries[(round + i) % n]);
+            ++round;
+        }
+    } catch (const std::exception& ex) {
+        fail(state, ex.what());
+        return;
+    }
+    // Per round: WaferBLAS's time over each peer's (the faster of a peer's calls) and the fastest's.
+    std::map<std::string, std::vector<double>> ratios;
+    for (std::size_t r = 0; r < round; ++r) {
+        const double ours = s.entries[0].seconds_per_call[r];
+        std::map<std::string, double> peer_time;
+        for (std::size_t i = 1; i < n; ++i) {
+            const auto& c = s.entries[i];
+            const double t = c.seconds_per_call[r];
+            if (auto it = peer_time.find(c.peer); it == peer_time.end() || t < it->second) peer_time[c.peer] = t;
+        }
+        double best = std::numeric_limits<double>::infinity();
+        for (const auto& [peer, t] : peer_time) {
+            ratios["ratio_" + peer].push_back(ours / t);
+            best = std::min(best, t);
+        }
+        ratios["ratio_best"].push_back(ours / best);
+    }
+    for (const auto& [name, values] : ratios) state.counters[name] = median(values);
+    for (const auto& c : s.entries) state.counters["t_" + c.lib] = median(c.seconds_per_call);
+}
+
+/// The WaferBLAS variant first (the first listed: the default backend's free function; registered
+/// at several thread counts only when multi-threaded), then every peer that runs at `threads`.
+template <class Library>
+std::vector<const Library*> contestants(const std::vector<Library>& libs, int threads) {
+    std::vector<const Library*> out;
+    for (const auto& lib : libs)
+        if (lib.name.rfind("waferblas_", 0) == 0) {
+            out.push_back(&lib);
+            break;
+        }
+    for (const auto& lib : libs)
+        if (!peer_of(lib.name).empty() && (threads == 1 || lib.multi_threaded)) out.push_back(&lib);
+    return out;
+}
+
+/// The configuration's contestants (built, checked and sized once), then one repetition's rounds.
+/// make(lib) returns lib's checked runner.
+template <class Runner, class Library, class Make>
+void bench_paired(benchmark::State& state, const std::string& key, const std::vector<Library>& libs, const problem& p, Make&& make) {
+    const int threads = static_cast<int>(state.range(0));
+    auto& s = config_slot<paired_state<Runner>>(key + "/" + std::to_string(threads), [&] {
+        auto st = std::make_shared<paired_state<Runner>>();
+        try {
+            for (const auto* lib : contestants(libs, threads)) st->entries.emplace_back(lib->name, make(*lib, threads));
+            if (st->entries.size() < 2) throw std::runtime_error(key + ": no peer runs at " + std::to_string(threads) + " threads");
+            size_batches(*st);
+        } catch (const std::exception& ex) {
+            st->error = ex.what();
+        }
+        return st;
+    });
+    if (!s.error.empty()) return fail(state, s.error);
+    run_rounds(state, s);
+    report_shape(state, p.rows(), p.cols(), p.nnz());
+}
+
+void bench_paired_spmv(benchmark::State& state, const matrix_entry& e) {
+    problem* p = current_problem_or_fail(state, e);
+    if (p == nullptr) return;
+    bench_paired<spmv_runner>(state, "paired_spmv/" + e.name, spmv_libraries(), *p,
+                              [&](const spmv_library& lib, int threads) { return make_checked(lib, *p, threads); });
+}
+
+void bench_paired_spmm(benchmark::State& state, const matrix_entry& e, std::size_t k) {
+    problem* p = nullptr;
+    const spmm_operands* o = nullptr;
+    try {
+        p = &current_problem(e);
+        o = &p->operands(k);
+    } catch (const std::exception& ex) {
+        return fail(state, "loading " + e.name + ": " + ex.what());
+    }
+    bench_paired<spmm_runner>(state, "paired_spmm/" + e.name + "/k:" + std::to_string(k), spmm_libraries(), *p,
+                              [&](const spmm_library& lib, int threads) { return make_checked(lib, *p, *o, threads); });
+}
+
+/// The WaferBLAS variant that is paired, if it and a peer are compiled in.
+template <class Library>
+const Library* paired_variant(const std::vector<Library>& libs) {
+    const auto c = contestants(libs, 1);
+    return c.size() < 2 || !peer_of(c.front()->name).empty() ? nullptr : c.front();
+}
+
+} // namespace
+
+void register_paired(const matrix_entry& e) {
+    const auto spmv_libs = spmv_libraries();
+    if (const auto* ours = paired_variant(spmv_libs)) {
+        const std::string name = "paired_spmv/" + ours->name + "/" + e.name;
+        with_threads(benchmark::RegisterBenchmark(name.c_str(), [e](benchmark::State& st) { bench_paired_spmv(st, e); }),
+                     ours->multi_threaded)
+            ->Iterations(rounds_per_repetition);
+    }
+    if (!e.spmm) return;
+    const auto spmm_libs = spmm_libraries();
+    if (const auto* ours = paired_variant(spmm_libs)) {
+        for (const std::size_t k : opts().spmm_k) {
+            const std::string name = "paired_spmm/" + ours->name + "/" + e.name + "/k:" + std::to_string(k);
+            with_threads(benchmark::RegisterBenchmark(name.c_str(), [e, k](benchmark::State& st) { bench_paired_spmm(st, e, k); }),
+                         ours->multi_threaded)
+                ->Iterations(rounds_per_repetition);
+        }
+    }
+}
+
+} // namespace wbbench
