@@ -4,10 +4,11 @@
 // On the shared project machine a whole process runs up to 1.5x slower than the next one, for every
 // library, at moments no library controls (docs/performance.md, noise): two configurations timed
 // minutes apart can swap places while their code is unchanged. Here a round times a batch of calls
-// of each library in turn, rotating which one goes first, each batch after one untimed call that
-// brings that library's own arrays back into cache (calls under 5 ms; longer ones stream from
-// memory anyway). A round's ratio is WaferBLAS's time per call over the fastest peer's in the same
-// round; a repetition reports the median over its rounds.
+// of each library in turn, rotating which one goes first, each batch after a 2 ms pause (the
+// previous library's threads go idle) and one untimed call that wakes this library's threads and
+// brings its own arrays back into cache (calls under 5 ms; longer ones stream from memory anyway).
+// A round's ratio is WaferBLAS's time per call over the fastest peer's in the same round; a
+// repetition reports the median over its rounds.
 //
 // Names: paired_spmv/<waferblas variant>/<problem>/threads:T and paired_spmm/<variant>/<problem>/
 // k:K/threads:T. Counters: ratio_best (time over the fastest peer's), ratio_Eigen,
@@ -24,6 +25,7 @@
 #include <map>
 #include <optional>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 
 namespace wbbench {
@@ -34,6 +36,8 @@ namespace {
 constexpr double batch_seconds = 200e-6;
 /// Calls shorter than this get an untimed call before their batch (see the top of the file).
 constexpr double warm_call_seconds = 5e-3;
+/// Pause before each batch (see time_batch).
+constexpr std::chrono::milliseconds settle_time{2};
 /// Rounds per repetition (Google Benchmark iterations); the run script asks for 5 repetitions.
 constexpr int rounds_per_repetition = 5;
 
@@ -70,21 +74,31 @@ struct paired_state {
 
 using clock_type = std::chrono::steady_clock;
 
-/// Sizes each contestant's batch from one timed call (after the checked one warmed it up).
+/// Sizes each contestant's batch from its calls over one batch time (after the checked call warmed
+/// it up): one call alone may include a thread wake-up that the next ones do not pay.
 template <class Runner>
 void size_batches(paired_state<Runner>& s) {
     for (auto& c : s.entries) {
         c.runner->prepare();
+        std::size_t calls = 0;
+        double elapsed = 0;
         const auto t0 = clock_type::now();
-        c.runner->run();
-        const double t = std::chrono::duration<double>(clock_type::now() - t0).count();
-        c.batch = t >= batch_seconds ? 1 : static_cast<std::size_t>(std::ceil(batch_seconds / std::max(t, 1e-9)));
+        do {
+            c.runner->run();
+            ++calls;
+            elapsed = std::chrono::duration<double>(clock_type::now() - t0).count();
+        } while (elapsed < batch_seconds);
+        const double t = elapsed / static_cast<double>(calls);
+        c.batch = static_cast<std::size_t>(std::ceil(batch_seconds / t));
         c.warm = t < warm_call_seconds;
     }
 }
 
 template <class Runner>
 void time_batch(contestant<Runner>& c) {
+    // Let the previous library's threads go idle first: a thread of one runtime (TBB, OpenMP) still
+    // spinning after its batch would take a core from the next library's threads.
+    std::this_thread::sleep_for(settle_time);
     c.runner->prepare();
     if (c.warm) c.runner->run();
     const auto t0 = clock_type::now();

@@ -19,6 +19,10 @@ graphblas_accum, as in the peer baseline), librsb. "% triad" is the variant's ef
 thread count, shown only for matrices whose per-call traffic exceeds --large-bytes (smaller ones
 run from cache, where the fraction means nothing).
 
+The paired benchmarks (paired_spmv, paired_spmm: WaferBLAS and every peer timed in alternation, see
+benchmarks/bench_paired.cpp) carry their ratios as counters (ratio_best, ratio_<peer>, t_<library>);
+their medians are tabled under "Paired ratios".
+
 --doc replaces the text between "<!-- bench-results:begin -->" and "<!-- bench-results:end -->"
 in the given file with the generated tables. Standard library only.
 """
