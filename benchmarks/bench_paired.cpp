@@ -4,8 +4,8 @@
 // On the shared project machine a whole process runs up to 1.5x slower than the next one, for every
 // library, at moments no library controls (docs/performance.md, noise): two configurations timed
 // minutes apart can swap places while their code is unchanged. Here a round times a batch of calls
-// of each library in turn, rotating which one goes first, each batch after a 2 ms pause (the
-// previous library's threads go idle) and one untimed call that wakes this library's threads and
+// of each library in turn (2 ms of calls), rotating which one goes first, each batch after a 2 ms busy
+// pause (the previous library's threads go idle) and one untimed call that wakes this library's threads and
 // brings its own arrays back into cache (calls under 5 ms; longer ones stream from memory anyway).
 // A round's ratio is WaferBLAS's time per call over the fastest peer's in the same round; a
 // repetition reports the median over its rounds.
@@ -25,19 +25,19 @@
 #include <map>
 #include <optional>
 #include <stdexcept>
-#include <thread>
 #include <utility>
 
 namespace wbbench {
 
 namespace {
 
-/// A batch lasts at least this long, so that the clock's cost and resolution do not matter.
-constexpr double batch_seconds = 200e-6;
+/// A batch lasts at least this long: the clock's cost and resolution do not matter, and the calls
+/// after the first are in the steady state that a benchmark loop of one library measures.
+constexpr double batch_seconds = 2e-3;
 /// Calls shorter than this get an untimed call before their batch (see the top of the file).
 constexpr double warm_call_seconds = 5e-3;
 /// Pause before each batch (see time_batch).
-constexpr std::chrono::milliseconds settle_time{2};
+constexpr double settle_seconds = 2e-3;
 /// Rounds per repetition (Google Benchmark iterations); the run script asks for 5 repetitions.
 constexpr int rounds_per_repetition = 5;
 
@@ -97,8 +97,10 @@ void size_batches(paired_state<Runner>& s) {
 template <class Runner>
 void time_batch(contestant<Runner>& c) {
     // Let the previous library's threads go idle first: a thread of one runtime (TBB, OpenMP) still
-    // spinning after its batch would take a core from the next library's threads.
-    std::this_thread::sleep_for(settle_time);
+    // spinning after its batch would take a core from the next library's threads. The calling
+    // thread waits busy, as a sleep would let the core slow down before the batch.
+    for (const auto t0 = clock_type::now(); std::chrono::duration<double>(clock_type::now() - t0).count() < settle_seconds;) {
+    }
     c.runner->prepare();
     if (c.warm) c.runner->run();
     const auto t0 = clock_type::now();
@@ -189,14 +191,9 @@ void bench_paired_spmv(benchmark::State& state, const matrix_entry& e) {
 }
 
 void bench_paired_spmm(benchmark::State& state, const matrix_entry& e, std::size_t k) {
-    problem* p = nullptr;
-    const spmm_operands* o = nullptr;
-    try {
-        p = &current_problem(e);
-        o = &p->operands(k);
-    } catch (const std::exception& ex) {
-        return fail(state, "loading " + e.name + ": " + ex.what());
-    }
+    const spmm_operands* o = spmm_operands_or_fail(state, e, k);
+    if (o == nullptr) return;
+    problem* p = &current_problem(e);
     bench_paired<spmm_runner>(state, "paired_spmm/" + e.name + "/k:" + std::to_string(k), spmm_libraries(), *p,
                               [&](const spmm_library& lib, int threads) { return make_checked(lib, *p, *o, threads); });
 }

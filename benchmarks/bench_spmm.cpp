@@ -15,15 +15,9 @@ struct spmm_state {
 
 void bench_spmm(benchmark::State& state, const matrix_entry& e, const spmm_library& lib, std::size_t k) {
     const int threads = static_cast<int>(state.range(0));
-    problem* p = nullptr;
-    const spmm_operands* o = nullptr;
-    try {
-        p = &current_problem(e);
-        o = &p->operands(k);
-    } catch (const std::exception& ex) {
-        fail(state, "loading " + e.name + ": " + ex.what());
-        return;
-    }
+    const spmm_operands* o = spmm_operands_or_fail(state, e, k);
+    if (o == nullptr) return;
+    problem* p = &current_problem(e);
     const std::string what = lib.name + " on " + e.name + " (k = " + std::to_string(k) + ")";
     const std::string key = "spmm/" + lib.name + "/" + e.name + "/" + std::to_string(k) + "/" + std::to_string(threads);
     auto& s = config_slot<spmm_state>(key, [&] {

@@ -85,6 +85,9 @@ problem& current_problem(const matrix_entry& e);
 
 /// current_problem(e), or nullptr after marking `state` failed with the loading error.
 problem* current_problem_or_fail(benchmark::State& state, const matrix_entry& e);
+/// current_problem(e).operands(k) (e stays the current problem), or nullptr after marking `state`
+/// failed with the loading error.
+const spmm_operands* spmm_operands_or_fail(benchmark::State& state, const matrix_entry& e, std::size_t k);
 
 /// Deterministic values in [0.5, 1.5).
 [[nodiscard]] double test_value(std::size_t i, std::size_t salt = 0) noexcept;

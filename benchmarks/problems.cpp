@@ -197,6 +197,15 @@ problem* current_problem_or_fail(benchmark::State& state, const matrix_entry& e)
     }
 }
 
+const spmm_operands* spmm_operands_or_fail(benchmark::State& state, const matrix_entry& e, std::size_t k) {
+    try {
+        return &current_problem(e).operands(k);
+    } catch (const std::exception& ex) {
+        fail(state, "loading " + e.name + ": " + ex.what());
+        return nullptr;
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Configuration slot
 
