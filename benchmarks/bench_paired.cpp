@@ -12,8 +12,9 @@
 //
 // Names: paired_spmv/<waferblas variant>/<problem>/threads:T and paired_spmm/<variant>/<problem>/
 // k:K/threads:T. Counters: ratio_best (time over the fastest peer's), ratio_Eigen,
-// ratio_GraphBLAS (the faster of its two calls, as in the unpaired tables), ratio_librsb, and
-// t_<library>, the median seconds per call. Peers that are not multi-threaded are left out at
+// ratio_GraphBLAS (the faster of its two calls, as in the unpaired tables), ratio_librsb,
+// t_<library>, the median seconds per call, and for SpMV beyond the caches triad_fraction, the
+// SpMV's bandwidth over the STREAM triad's (bench_stream.cpp) timed in the same rounds. Peers that are not multi-threaded are left out at
 // more than one thread, as in the unpaired benchmarks.
 #include "runners.hpp"
 
@@ -25,6 +26,7 @@
 #include <map>
 #include <optional>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
 namespace wbbench {
@@ -38,6 +40,10 @@ constexpr double batch_seconds = 2e-3;
 constexpr double warm_call_seconds = 5e-3;
 /// Pause before each batch (see time_batch).
 constexpr double settle_seconds = 2e-3;
+/// SpMV calls moving at least this many bytes (12 per nonzero plus the vectors: far beyond the
+/// 32 MiB L3 of the project machine) are also set against the STREAM triad timed in the same
+/// rounds: counter triad_fraction, their bandwidth over the triad's. summarize.py's default too.
+constexpr double paired_triad_min_bytes = 1e8;
 /// Rounds per repetition (Google Benchmark iterations); the run script asks for 5 repetitions.
 constexpr int rounds_per_repetition = 5;
 
@@ -59,8 +65,9 @@ double median(std::vector<double> v) {
 template <class Runner>
 struct contestant {
     contestant(std::string name, std::unique_ptr<Runner> r) : lib(std::move(name)), peer(peer_of(lib)), runner(std::move(r)) {}
-    std::string lib, peer; ///< peer: "" for the WaferBLAS variant
+    std::string lib, peer; ///< peer: "" for the WaferBLAS variant and the reference
     std::unique_ptr<Runner> runner;
+    bool reference = false; ///< the STREAM triad: timed in the rounds, not a peer
     std::size_t batch = 1;
     bool warm = true;
     std::vector<double> seconds_per_call; ///< one per round of the current repetition
@@ -69,6 +76,7 @@ struct contestant {
 template <class Runner>
 struct paired_state {
     std::vector<contestant<Runner>> entries; ///< entries[0]: WaferBLAS
+    double bytes = 0;                        ///< compulsory bytes of one WaferBLAS call (SpMV)
     std::string error;
 };
 
@@ -134,6 +142,10 @@ void run_rounds(benchmark::State& state, paired_state<Runner>& s) {
         for (std::size_t i = 1; i < n; ++i) {
             const auto& c = s.entries[i];
             const double t = c.seconds_per_call[r];
+            if (c.reference) {
+                ratios["triad_fraction"].push_back((s.bytes / ours) / (stream_triad_bytes() / t));
+                continue;
+            }
             if (auto it = peer_time.find(c.peer); it == peer_time.end() || t < it->second) peer_time[c.peer] = t;
         }
         double best = std::numeric_limits<double>::infinity();
@@ -172,6 +184,15 @@ void bench_paired(benchmark::State& state, const std::string& key, const std::ve
         try {
             for (const auto* lib : contestants(libs, threads)) st->entries.emplace_back(lib->name, make(*lib, threads));
             if (st->entries.size() < 2) throw std::runtime_error(key + ": no peer runs at " + std::to_string(threads) + " threads");
+            if constexpr (std::is_same_v<Runner, spmv_runner>) {
+                // Matrices beyond the caches also get the bandwidth reference (issue #3: 85 % of the triad).
+                st->bytes = spmv_bytes(p.rows(), p.cols(), p.nnz());
+                if (st->bytes >= paired_triad_min_bytes)
+                    if (auto triad = make_stream_triad(threads)) {
+                        st->entries.emplace_back("stream_triad", std::move(triad));
+                        st->entries.back().reference = true;
+                    }
+            }
             size_batches(*st);
         } catch (const std::exception& ex) {
             st->error = ex.what();

@@ -3,7 +3,7 @@
 // Three arrays of options().stream_n doubles (default 2^25 each, 768 MiB in all: well beyond the
 // last-level cache), 24 B per element, OpenMP static schedule with the arrays first touched by the
 // same schedule. The summarizer divides SpMV and level-1 bandwidths by this figure.
-#include "common.hpp"
+#include "runners.hpp"
 
 #include <memory>
 
@@ -65,7 +65,29 @@ void bench_triad(benchmark::State& state) {
     report_rates(state, 24.0 * static_cast<double>(n), 2.0 * static_cast<double>(n));
 }
 
+/// The triad as a runner, for the paired SpMV benchmarks' bandwidth reference.
+class triad_runner final : public spmv_runner {
+public:
+    explicit triad_runner(int threads) : threads_(threads), arrays_(opts().stream_n, threads) {}
+    void run() override { triad(arrays_, 3.0, threads_); }
+    [[nodiscard]] std::vector<double> result() const override { return {}; }
+
+private:
+    int threads_;
+    stream_arrays arrays_;
+};
+
 } // namespace
+
+std::unique_ptr<spmv_runner> make_stream_triad(int threads) {
+#if !defined(_OPENMP)
+    if (threads > 1) return nullptr;
+#endif
+    if (opts().stream_n == 0) return nullptr;
+    return std::make_unique<triad_runner>(threads);
+}
+
+double stream_triad_bytes() noexcept { return 24.0 * static_cast<double>(opts().stream_n); }
 
 void register_stream() {
     if (opts().stream_n == 0) return;

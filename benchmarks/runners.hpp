@@ -131,4 +131,10 @@ private:
 [[nodiscard]] std::unique_ptr<spmv_runner> make_checked(const spmv_library& lib, problem& p, int threads);
 [[nodiscard]] std::unique_ptr<spmm_runner> make_checked(const spmm_library& lib, problem& p, const spmm_operands& o, int threads);
 
+/// The STREAM triad of bench_stream.cpp as a runner (its arrays allocated and first touched here),
+/// or nullptr when it is switched off (--stream-n=0) or cannot run `threads` threads (no OpenMP).
+[[nodiscard]] std::unique_ptr<spmv_runner> make_stream_triad(int threads);
+/// The bytes one triad call moves: 24 per element.
+[[nodiscard]] double stream_triad_bytes() noexcept;
+
 } // namespace wbbench
