@@ -40,10 +40,6 @@ constexpr double batch_seconds = 2e-3;
 constexpr double warm_call_seconds = 5e-3;
 /// Pause before each batch (see time_batch).
 constexpr double settle_seconds = 2e-3;
-/// SpMV calls moving at least this many bytes (12 per nonzero plus the vectors: far beyond the
-/// 32 MiB L3 of the project machine) are also set against the STREAM triad timed in the same
-/// rounds: counter triad_fraction, their bandwidth over the triad's. summarize.py's default too.
-constexpr double paired_triad_min_bytes = 1e8;
 /// Rounds per repetition (Google Benchmark iterations); the run script asks for 5 repetitions.
 constexpr int rounds_per_repetition = 5;
 
@@ -185,9 +181,10 @@ void bench_paired(benchmark::State& state, const std::string& key, const std::ve
             for (const auto* lib : contestants(libs, threads)) st->entries.emplace_back(lib->name, make(*lib, threads));
             if (st->entries.size() < 2) throw std::runtime_error(key + ": no peer runs at " + std::to_string(threads) + " threads");
             if constexpr (std::is_same_v<Runner, spmv_runner>) {
-                // Matrices beyond the caches also get the bandwidth reference (issue #3: 85 % of the triad).
+                // Matrices beyond the caches also get the bandwidth reference (issue #3: 85 % of the
+                // triad): counter triad_fraction, the SpMV's bandwidth over the triad's per round.
                 st->bytes = spmv_bytes(p.rows(), p.cols(), p.nnz());
-                if (st->bytes >= paired_triad_min_bytes)
+                if (st->bytes >= static_cast<double>(opts().paired_triad_bytes))
                     if (auto triad = make_stream_triad(threads)) {
                         st->entries.emplace_back("stream_triad", std::move(triad));
                         st->entries.back().reference = true;

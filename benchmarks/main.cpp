@@ -15,6 +15,7 @@
 //                          fastest SpMM peer in 1 of 50 matrix x thread cases; it adds ~1.5 min)
 //   --level1-n=N           dot/axpy length (default 10^7; 0 skips them)
 //   --stream-n=N           STREAM triad array length (default 2^25; 0 skips it)
+//   --paired-triad-bytes=N paired SpMV calls of at least N bytes also time the triad (default 1e8)
 //
 // Typical: tools/bench/run_benchmarks.sh (builds, runs with 5 repetitions, summarizes).
 // Exit status: 1 if any library failed verification (or a matrix failed to load), else 0.
@@ -61,7 +62,7 @@ bool parse_size(std::string_view text, std::size_t& out) {
 [[noreturn]] void usage_error(const std::string& arg) {
     std::cerr << "waferblas_bench: bad or unknown argument '" << arg
               << "'\n  suite flags: --matrices=DIR|none --poisson=LIST --rmat=LIST --no-banded --no-dense-row"
-                 " --threads=LIST --spmm-k=LIST --spmm-rsb --level1-n=N --stream-n=N\n"
+                 " --threads=LIST --spmm-k=LIST --spmm-rsb --level1-n=N --stream-n=N --paired-triad-bytes=N\n"
                  "  and every --benchmark_* flag (--help lists them)\n";
     std::exit(2);
 }
@@ -98,6 +99,8 @@ void parse_arguments(int argc, char** argv) {
             if (!parse_size(*n1, o.level1_n)) usage_error(argv[i]);
         } else if (auto ns = value("--stream-n")) {
             if (!parse_size(*ns, o.stream_n)) usage_error(argv[i]);
+        } else if (auto pt = value("--paired-triad-bytes")) {
+            if (!parse_size(*pt, o.paired_triad_bytes)) usage_error(argv[i]);
         } else if (a == "--no-banded") {
             o.banded = false;
         } else if (a == "--no-dense-row") {

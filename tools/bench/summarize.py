@@ -625,7 +625,8 @@ def render(results, contexts, errors, large_bytes):
         bandwidth = section_paired_bandwidth(ix)
         if bandwidth:
             out += ["#### Bandwidth, paired", "",
-                    "SpMV beyond the caches (≥ 1e8 bytes per call) against the STREAM triad timed in the same rounds: "
+                    "SpMV beyond the caches (calls of at least `--paired-triad-bytes`, 1e8 by default) against the STREAM "
+                    "triad timed in the same rounds: "
                     "the SpMV's effective bandwidth (12 B per nonzero plus the vectors) over the triad's, median "
                     "over the rounds. Issue #3 asks for at least 85 %.", "", bandwidth, ""]
     if any(res.lib == "waferblas_tbb" for res in results.values()):
