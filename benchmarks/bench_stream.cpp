@@ -2,7 +2,8 @@
 //
 // Three arrays of options().stream_n doubles (default 2^25 each, 768 MiB in all: well beyond the
 // last-level cache), 24 B per element, OpenMP static schedule with the arrays first touched by the
-// same schedule. The summarizer divides SpMV and level-1 bandwidths by this figure.
+// same schedule. The summarizer divides SpMV and level-1 bandwidths by this figure; the paired SpMV
+// benchmarks also time it in their rounds (make_stream_triad).
 #include "runners.hpp"
 
 #include <memory>

@@ -1,5 +1,5 @@
-// benchmarks/peers.cpp — the libraries compiled into this build, their initialisation, and the
-// versions recorded in the JSON context.
+// benchmarks/peers.cpp — the libraries compiled into this build, their initialisation, the checked
+// construction of their runners, and the versions recorded in the JSON context.
 #include <exception>
 #include <stdexcept>
 #include <span>
