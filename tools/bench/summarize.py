@@ -20,8 +20,8 @@ thread count, shown only for matrices whose per-call traffic exceeds --large-byt
 run from cache, where the fraction means nothing).
 
 The paired benchmarks (paired_spmv, paired_spmm: WaferBLAS and every peer timed in alternation, see
-benchmarks/bench_paired.cpp) carry their ratios as counters (ratio_best, ratio_<peer>, t_<library>);
-their medians are tabled under "Paired ratios".
+benchmarks/bench_paired.cpp) carry their ratios as counters (ratio_best, ratio_<peer>, t_<library>,
+triad_fraction); their medians are tabled under "Paired ratios".
 
 --doc replaces the text between "<!-- bench-results:begin -->" and "<!-- bench-results:end -->"
 in the given file with the generated tables. Standard library only.
@@ -615,7 +615,8 @@ def render(results, contexts, errors, large_bytes):
         out += ["### Paired ratios", "",
                 "WaferBLAS's default free function and every peer timed in alternation in the same process "
                 "(`benchmarks/bench_paired.cpp`): rounds of a batch of calls per library, rotating which goes first, "
-                "each batch after one untimed call; per round WaferBLAS's time per call over the fastest peer's, "
+                "each batch after a 2 ms busy pause and one untimed call; per round WaferBLAS's time per call over "
+                "the fastest peer's, "
                 "median over the rounds (and over repetitions and runs). Machine-wide slow phases then hit both "
                 "sides of a ratio alike. \"meets issue #3\": ratio ≤ 1 for SpMV, ≤ 1/1.2 for SpMM.", "",
                 section_paired_headline(ix), ""]
