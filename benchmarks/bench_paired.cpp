@@ -4,9 +4,10 @@
 // On the shared project machine a whole process runs up to 1.5x slower than the next one, for every
 // library, at moments no library controls (docs/performance.md, noise): two configurations timed
 // minutes apart can swap places while their code is unchanged. Here a round times a batch of calls
-// of each library in turn (2 ms of calls), rotating which one goes first, each batch after a 2 ms busy
-// pause (the previous library's threads go idle) and one untimed call that wakes this library's threads and
-// brings its own arrays back into cache (calls under 5 ms; longer ones stream from memory anyway).
+// of each library in turn (2 ms of calls), rotating which one goes first, each batch after a 2 ms
+// busy pause (the previous library's threads go idle) and one untimed call that wakes this
+// library's threads and brings its own arrays back into cache (calls under 5 ms; longer ones stream
+// from memory anyway).
 // A round's ratio is WaferBLAS's time per call over the fastest peer's in the same round; a
 // repetition reports the median over its rounds.
 //
@@ -14,8 +15,8 @@
 // k:K/threads:T. Counters: ratio_best (time over the fastest peer's), ratio_Eigen,
 // ratio_GraphBLAS (the faster of its two calls, as in the unpaired tables), ratio_librsb,
 // t_<library>, the median seconds per call, and for SpMV beyond the caches triad_fraction, the
-// SpMV's bandwidth over the STREAM triad's (bench_stream.cpp) timed in the same rounds. Peers that are not multi-threaded are left out at
-// more than one thread, as in the unpaired benchmarks.
+// SpMV's bandwidth over the STREAM triad's (bench_stream.cpp) timed in the same rounds. Peers that
+// are not multi-threaded are left out at more than one thread, as in the unpaired benchmarks.
 #include "runners.hpp"
 
 #include <algorithm>
@@ -24,7 +25,6 @@
 #include <exception>
 #include <limits>
 #include <map>
-#include <optional>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
@@ -43,14 +43,6 @@ constexpr double settle_seconds = 2e-3;
 /// Rounds per repetition (Google Benchmark iterations); the run script asks for 5 repetitions.
 constexpr int rounds_per_repetition = 5;
 
-/// The peer a library stands for in the ratios, or "" for WaferBLAS and libraries that are not peers.
-std::string peer_of(const std::string& lib) {
-    if (lib == "eigen") return "Eigen";
-    if (lib == "graphblas" || lib == "graphblas_accum") return "GraphBLAS";
-    if (lib == "librsb") return "librsb";
-    return "";
-}
-
 double median(std::vector<double> v) {
     if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
     const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
@@ -60,7 +52,8 @@ double median(std::vector<double> v) {
 
 template <class Runner>
 struct contestant {
-    contestant(std::string name, std::unique_ptr<Runner> r) : lib(std::move(name)), peer(peer_of(lib)), runner(std::move(r)) {}
+    contestant(std::string name, std::string peer_name, std::unique_ptr<Runner> r)
+        : lib(std::move(name)), peer(std::move(peer_name)), runner(std::move(r)) {}
     std::string lib, peer; ///< peer: "" for the WaferBLAS variant and the reference
     std::unique_ptr<Runner> runner;
     bool reference = false; ///< the STREAM triad: timed in the rounds, not a peer
@@ -102,7 +95,8 @@ template <class Runner>
 void time_batch(contestant<Runner>& c) {
     // Let the previous library's threads go idle first: a thread of one runtime (TBB, OpenMP) still
     // spinning after its batch would take a core from the next library's threads. The calling
-    // thread waits busy, as a sleep would let the core slow down before the batch.
+    // thread waits busy: with a 2 ms sleep instead, every library's calls took up to 1.5x their
+    // time in the separate benchmarks (docs/performance.md, Method).
     for (const auto t0 = clock_type::now(); std::chrono::duration<double>(clock_type::now() - t0).count() < settle_seconds;) {
     }
     c.runner->prepare();
@@ -166,7 +160,7 @@ std::vector<const Library*> contestants(const std::vector<Library>& libs, int th
             break;
         }
     for (const auto& lib : libs)
-        if (!peer_of(lib.name).empty() && (threads == 1 || lib.multi_threaded)) out.push_back(&lib);
+        if (!lib.peer.empty() && (threads == 1 || lib.multi_threaded)) out.push_back(&lib);
     return out;
 }
 
@@ -178,7 +172,7 @@ void bench_paired(benchmark::State& state, const std::string& key, const std::ve
     auto& s = config_slot<paired_state<Runner>>(key + "/" + std::to_string(threads), [&] {
         auto st = std::make_shared<paired_state<Runner>>();
         try {
-            for (const auto* lib : contestants(libs, threads)) st->entries.emplace_back(lib->name, make(*lib, threads));
+            for (const auto* lib : contestants(libs, threads)) st->entries.emplace_back(lib->name, lib->peer, make(*lib, threads));
             if (st->entries.size() < 2) throw std::runtime_error(key + ": no peer runs at " + std::to_string(threads) + " threads");
             if constexpr (std::is_same_v<Runner, spmv_runner>) {
                 // Matrices beyond the caches also get the bandwidth reference (issue #3: 85 % of the
@@ -186,7 +180,7 @@ void bench_paired(benchmark::State& state, const std::string& key, const std::ve
                 st->bytes = spmv_bytes(p.rows(), p.cols(), p.nnz());
                 if (st->bytes >= static_cast<double>(opts().paired_triad_bytes))
                     if (auto triad = make_stream_triad(threads)) {
-                        st->entries.emplace_back("stream_triad", std::move(triad));
+                        st->entries.emplace_back("stream_triad", "", std::move(triad));
                         st->entries.back().reference = true;
                     }
             }
@@ -220,7 +214,7 @@ void bench_paired_spmm(benchmark::State& state, const matrix_entry& e, std::size
 template <class Library>
 const Library* paired_variant(const std::vector<Library>& libs) {
     const auto c = contestants(libs, 1);
-    return c.size() < 2 || !peer_of(c.front()->name).empty() ? nullptr : c.front();
+    return c.size() < 2 || !c.front()->peer.empty() ? nullptr : c.front();
 }
 
 } // namespace

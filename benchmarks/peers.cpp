@@ -51,20 +51,20 @@ std::vector<spmv_library> spmv_libraries() {
 #if defined(WAFERBLAS_BENCH_HAVE_EIGEN)
     libs.push_back({"eigen", true, [](problem& p, int t) -> std::unique_ptr<spmv_runner> {
                         return std::make_unique<eigen_peer::spmv>(p, t);
-                    }});
+                    }, "Eigen"});
 #endif
 #if defined(WAFERBLAS_BENCH_HAVE_GRAPHBLAS)
     libs.push_back({"graphblas", true, [](problem& p, int t) -> std::unique_ptr<spmv_runner> {
                         return std::make_unique<graphblas_peer::spmv>(p, t, false);
-                    }});
+                    }, "GraphBLAS"});
     libs.push_back({"graphblas_accum", true, [](problem& p, int t) -> std::unique_ptr<spmv_runner> {
                         return std::make_unique<graphblas_peer::spmv>(p, t, true);
-                    }});
+                    }, "GraphBLAS"});
 #endif
 #if defined(WAFERBLAS_BENCH_HAVE_RSB)
     libs.push_back({"librsb", true, [](problem& p, int t) -> std::unique_ptr<spmv_runner> {
                         return std::make_unique<rsb_peer::spmv>(p, t);
-                    }});
+                    }, "librsb"});
 #endif
     return libs;
 }
@@ -87,21 +87,21 @@ std::vector<spmm_library> spmm_libraries() {
 #if defined(WAFERBLAS_BENCH_HAVE_EIGEN)
     libs.push_back({"eigen", true, [](problem& p, const spmm_operands& o, int t) -> std::unique_ptr<spmm_runner> {
                         return std::make_unique<eigen_peer::spmm>(p, o, t);
-                    }});
+                    }, "Eigen"});
 #endif
 #if defined(WAFERBLAS_BENCH_HAVE_GRAPHBLAS)
     libs.push_back({"graphblas", true, [](problem& p, const spmm_operands& o, int t) -> std::unique_ptr<spmm_runner> {
                         return std::make_unique<graphblas_peer::spmm>(p, o, t, false);
-                    }});
+                    }, "GraphBLAS"});
     libs.push_back({"graphblas_accum", true, [](problem& p, const spmm_operands& o, int t) -> std::unique_ptr<spmm_runner> {
                         return std::make_unique<graphblas_peer::spmm>(p, o, t, true);
-                    }});
+                    }, "GraphBLAS"});
 #endif
 #if defined(WAFERBLAS_BENCH_HAVE_RSB)
     if (opts().spmm_rsb)
         libs.push_back({"librsb", true, [](problem& p, const spmm_operands& o, int t) -> std::unique_ptr<spmm_runner> {
                             return std::make_unique<rsb_peer::spmm>(p, o, t);
-                        }});
+                        }, "librsb"});
 #endif
     return libs;
 }

@@ -38,16 +38,19 @@ using spmv_factory = std::function<std::unique_ptr<spmv_runner>(problem&, int th
 using spmm_factory = std::function<std::unique_ptr<spmm_runner>(problem&, const spmm_operands&, int threads)>;
 
 /// A library as the registration functions see it: its name in benchmark names, whether it runs
-/// with more than one thread, and how to build its runner.
+/// with more than one thread, how to build its runner, and the peer it stands for in ratios ("" for
+/// WaferBLAS's own variants; graphblas and graphblas_accum are both "GraphBLAS").
 struct spmv_library {
     std::string name;
     bool multi_threaded;
     spmv_factory make;
+    std::string peer = {};
 };
 struct spmm_library {
     std::string name;
     bool multi_threaded;
     spmm_factory make;
+    std::string peer = {};
 };
 
 // ---------------------------------------------------------------------------------------------------
