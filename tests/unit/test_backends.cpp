@@ -13,8 +13,10 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <waferblas/io/matrix_market.hpp>
@@ -441,4 +443,108 @@ TEST_CASE("A^H of a complex CSC matrix is a parallel gather of whole rows: corre
             CHECK(first_difference(y, y_seq) == -1);
             CHECK(first_difference(c, c_seq) == -1);
         });
+}
+
+TEST_CASE_TEMPLATE("a matrix of ones is multiplied without reading its values, bitwise as if it read them, on every backend and path",
+                   T, float, double) {
+    namespace gen = generators;
+    // Parallel free functions (rmat 12: above the serial threshold), rows split over PEs (the dense
+    // row), long rows tiled at 70 columns (arrowhead 300) and grouped rows (node blocks at 70).
+    const std::vector<std::pair<std::string, csr_matrix<T>>> cases{
+        {"rmat 12", pattern_of(gen::rmat<T>(12, 8, 51))},
+        {"dense row 7 of 20000", pattern_of(gen::dense_row<T>(20000, 7, 52))},
+        {"arrowhead 300", pattern_of(gen::arrowhead<T>(300, 2, 53))},
+        {"poisson2d 5x4 x 3 dofs", pattern_of(node_blocked(gen::poisson2d<T>(5, 4), 3, 54))}};
+    for (const auto& [case_name, ones] : cases) {
+        const std::string name = case_name; // INFO's lambda may not capture a structured binding (clang 14)
+        REQUIRE(ones.all_values_one());
+        csr_matrix<T> read = ones; // the same ones, read from the array: values() forgets the property
+        (void)read.values();
+        REQUIRE_FALSE(read.all_values_one());
+        const auto ones_csc = to_csc(ones);
+        auto read_csc = to_csc(read); // a new matrix finds the ones again: forget them once more
+        (void)read_csc.values();
+        REQUIRE(ones_csc.all_values_one());
+        REQUIRE_FALSE(read_csc.all_values_one());
+
+        const auto m = static_cast<std::size_t>(ones.rows()), n = static_cast<std::size_t>(ones.cols());
+        // x and B with an infinity, a NaN and a negative zero: 1 * v is v for each of them.
+        auto x = random_vector<T>(n, 55);
+        x[0] = std::numeric_limits<T>::infinity(), x[1] = std::numeric_limits<T>::quiet_NaN(), x[2] = T(-0.0);
+        const auto y0 = random_vector<T>(m, 56);
+        std::vector<T> xs(2 * n);
+        for (std::size_t i = 0; i < n; ++i) xs[2 * i] = x[i];
+        const auto strided_x = vector_view<const T>(xs.data(), n, 2);
+        const auto backwards = [m](std::vector<T>& y) { return vector_view<T>(y.data() + m - 1, m, -1); };
+
+        const auto same = [&](const std::string& what, auto&& run) { // run(A, out) for A = ones, then read
+            auto got = y0, want = y0;
+            run(ones, ones_csc, got);
+            run(read, read_csc, want);
+            INFO(name << ": " << what);
+            CHECK_MESSAGE(first_difference(got, want) == -1, "first differing entry " << first_difference(got, want));
+        };
+        for (bool deterministic : {false, true})
+            for_each_backend(deterministic, [&](const auto& b, const std::string& bname) {
+                const std::string on = " on " + bname + (deterministic ? " (deterministic)" : "");
+                for (const auto& [alpha, beta] : {std::pair{T(1), T(0)}, std::pair{T(-2), T(0)}, std::pair{T(0.5), T(1.5)}}) {
+                    const std::string ab = " alpha " + std::to_string(alpha) + " beta " + std::to_string(beta) + on;
+                    same("spmv" + ab, [&](const auto& A, const auto&, std::vector<T>& y) { spmv(b, op::none, alpha, A, x, beta, y); });
+                    same("strided spmv" + ab,
+                         [&](const auto& A, const auto&, std::vector<T>& y) { spmv(b, op::none, alpha, A, strided_x, beta, backwards(y)); });
+                    same("spmv of the transpose of CSC" + ab, [&](const auto&, const auto& Ac, std::vector<T>& y) {
+                        spmv(b, op::transpose, alpha, Ac, x, beta, y);
+                    });
+                }
+                for (std::size_t k : {std::size_t{1}, std::size_t{8}, std::size_t{70}}) {
+                    if (k == 70 && ones.nnz() > 5000) continue; // the wide kernels' cases are the small ones
+                    auto B = random_vector<T>(n * k, 57);
+                    B[0] = std::numeric_limits<T>::infinity(), B[1] = std::numeric_limits<T>::quiet_NaN();
+                    const std::string wk = "spmm k " + std::to_string(k) + on;
+                    for (layout lc : {layout::row_major, layout::col_major}) {
+                        auto got = random_vector<T>(m * k, 58), want = got;
+                        spmm(b, op::none, T(1), ones, matrix_view<const T>(B.data(), n, k), T(0), matrix_view<T>(got.data(), m, k, lc));
+                        spmm(b, op::none, T(1), read, matrix_view<const T>(B.data(), n, k), T(0), matrix_view<T>(want.data(), m, k, lc));
+                        INFO(name << ": " << wk << (lc == layout::row_major ? " C row-major" : " C column-major"));
+                        CHECK_MESSAGE(first_difference(got, want) == -1, "first differing entry " << first_difference(got, want));
+                    }
+                    for (const pe_grid grid : {pe_grid{3, 2}, pe_grid{16, 16}}) {
+                        auto got = random_vector<T>(m * k, 59), want = got;
+                        plan_spmm(ones, grid).execute(b, T(0.5), matrix_view<const T>(B.data(), n, k), T(2), matrix_view<T>(got.data(), m, k));
+                        plan_spmm(read, grid).execute(b, T(0.5), matrix_view<const T>(B.data(), n, k), T(2), matrix_view<T>(want.data(), m, k));
+                        INFO(name << ": plan " << wk << " " << to_string(grid));
+                        CHECK_MESSAGE(first_difference(got, want) == -1, "first differing entry " << first_difference(got, want));
+                    }
+                }
+                for (const pe_grid grid : {pe_grid{1, 1}, pe_grid{3, 2}, pe_grid{16, 16}}) {
+                    const auto plan = plan_spmv(ones, grid);
+                    REQUIRE(plan.program().matrix().all_values_one());
+                    same("spmv plan " + to_string(grid) + on,
+                         [&](const auto& A, const auto&, std::vector<T>& y) { plan_spmv(A, grid).execute(b, T(-1), x, T(0.25), y); });
+                }
+            });
+    }
+}
+
+TEST_CASE("a plan refreshed with other values stops taking the value-free kernels, and finds ones again") {
+    auto A = pattern_of(generators::rmat<double>(8, 8, 61));
+    auto plan = plan_spmv(A, pe_grid{2, 2});
+    REQUIRE(plan.program().matrix().all_values_one());
+    const auto x = random_vector<double>(static_cast<std::size_t>(A.cols()), 62);
+    const auto m = static_cast<std::size_t>(A.rows());
+
+    csr_matrix<double> twos = A;
+    for (double& v : twos.values()) v = 2;
+    plan.refresh_values(twos);
+    CHECK_FALSE(plan.program().matrix().all_values_one());
+    std::vector<double> y(m), want(m);
+    plan.execute(1.0, x, 0.0, y);
+    spmv(2.0, A, x, 0.0, want); // 2 (A x) is A2 x exactly: doubling is exact
+    CHECK(first_difference(y, want) == -1);
+
+    plan.refresh_values(A);
+    CHECK(plan.program().matrix().all_values_one());
+    plan.execute(1.0, x, 0.0, y);
+    spmv(1.0, A, x, 0.0, want);
+    CHECK(first_difference(y, want) == -1);
 }

@@ -8,8 +8,8 @@
 //   CHECK(waferblas::testing::relative_error(y, y_ref) <= waferblas::testing::tolerance<T>(max_row_nnz));
 //
 // The sweep covers the shapes that break sparse kernels (empty, degenerate, rectangular, empty rows
-// and columns, one dense row or column, power-law) in about 16,000 stored entries in all, so tests
-// that loop over it stay fast under sanitizers. Every case is deterministic.
+// and columns, one dense row or column, power-law, matrices of ones) in about 18,000 stored entries
+// in all, so tests that loop over it stay fast under sanitizers. Every case is deterministic.
 #pragma once
 
 #include <algorithm>
@@ -39,7 +39,15 @@ struct matrix_case {
     csr_matrix<T, I> A;
 };
 
-/// The shared sweep: degenerate shapes first, then structured, then random matrices.
+/// A's pattern with every stored value one (csr_matrix::all_values_one): the kernels read no values.
+template <scalar T, index I>
+[[nodiscard]] csr_matrix<T, I> pattern_of(const csr_matrix<T, I>& A) {
+    return csr_matrix<T, I>(unchecked, A.rows(), A.cols(), {A.row_ptr().begin(), A.row_ptr().end()},
+                            {A.col_idx().begin(), A.col_idx().end()}, std::vector<T>(static_cast<std::size_t>(A.nnz()), T(1)));
+}
+
+/// The shared sweep: degenerate shapes first, then structured, then random matrices; matrices of
+/// ones (identity, and patterns of three shapes) take the kernels that read no values.
 template <scalar T, index I>
 [[nodiscard]] std::vector<matrix_case<T, I>> generated_cases() {
     namespace gen = generators;
@@ -68,6 +76,9 @@ template <scalar T, index I>
     add("poisson2d 12x10", gen::poisson2d<T, I>(12, 10));
     add("poisson3d 6x5x4", gen::poisson3d<T, I>(6, 5, 4));
     add("rmat scale 9 edge factor 8", gen::rmat<T, I>(9, 8, 20));
+    add("pattern of rmat scale 8 edge factor 8", pattern_of(gen::rmat<T, I>(8, 8, 26)));
+    add("pattern of dense row 5 of 48", pattern_of(gen::dense_row<T, I>(48, 5, 27)));
+    add("pattern of banded 70 (2, 4)", pattern_of(gen::banded<T, I>(70, 2, 4, 28)));
     add("random 3000x2000 density 1e-4", gen::random_sparse<T, I>(3000, 2000, 1e-4, 21));
     add("random 2000x1500 density 1e-3", gen::random_sparse<T, I>(2000, 1500, 1e-3, 22));
     add("random 500x400 density 0.01", gen::random_sparse<T, I>(500, 400, 0.01, 23));

@@ -3,6 +3,8 @@
 
 #include <complex>
 #include <cstdint>
+#include <span>
+#include <sstream>
 #include <string>
 
 #include <waferblas/waferblas.hpp>
@@ -100,4 +102,54 @@ TEST_CASE("sizes that do not fit the index type raise overflow_error") {
     CHECK_THROWS_AS((void)checked_index<std::int32_t>(std::size_t{1} << 31, "rows"), overflow_error);
     CHECK(checked_index<std::int64_t>(std::size_t{1} << 31, "rows") == (std::int64_t{1} << 31));
     CHECK_THROWS_AS((void)checked_index<std::int32_t>(-1, "rows"), invalid_argument_error);
+}
+
+TEST_CASE_TEMPLATE("all_values_one is found on construction and never outlives a chance to change the values", T, float, double,
+                   std::complex<double>) {
+    const csr_matrix<T> ones(2, 3, {0, 2, 3}, {0, 2, 1}, {T(1), T(1), T(1)});
+    CHECK(ones.all_values_one());
+    CHECK_FALSE(csr_matrix<T>(2, 3, {0, 2, 3}, {0, 2, 1}, {T(1), T(2), T(1)}).all_values_one());
+    CHECK_FALSE(csr_matrix<T>(1, 2, {0, 2}, {0, 1}, {T(1), T(-1)}).all_values_one());
+    CHECK(csr_matrix<T>(2, 2).all_values_one()); // vacuously: nothing stored
+    CHECK(csr_matrix<T>(unchecked, 1, 1, {0, 1}, {0}, {T(1)}).all_values_one());
+
+    // Every derived matrix finds it again: conversions, transposes, the CSC twin, a copy.
+    CHECK(transpose(ones).all_values_one());
+    CHECK(conj_transpose(ones).all_values_one());
+    CHECK(to_csr(to_coo(ones)).all_values_one());
+    const auto ones_csc = to_csc(ones);
+    CHECK(ones_csc.all_values_one());
+    CHECK(csr_matrix<T>(ones).all_values_one());
+    // Triplets that sum to one are ones; ones that sum to two are not.
+    coo_matrix<T> halves(1, 1);
+    halves.add(0, 0, T(0.5));
+    halves.add(0, 0, T(0.5));
+    CHECK(to_csr(halves).all_values_one());
+    halves.add(0, 0, T(1));
+    CHECK_FALSE(to_csr(halves).all_values_one());
+
+    // The mutable values() forgets it, whatever is then written; re-constructing finds it again.
+    csr_matrix<T> edited = ones;
+    std::span<T> v = edited.values();
+    CHECK_FALSE(edited.all_values_one());
+    v[0] = T(1);
+    CHECK_FALSE(edited.all_values_one());
+    CHECK(edited == ones); // equality compares the arrays only
+    const csr_matrix<T> rebuilt(unchecked, std::move(edited).release());
+    CHECK(rebuilt.all_values_one());
+    csc_matrix<T> edited_csc = ones_csc;
+    (void)edited_csc.values();
+    CHECK_FALSE(edited_csc.all_values_one());
+    CHECK(edited_csc == ones_csc);
+}
+
+TEST_CASE("a Matrix Market pattern file, or a real one of ones, reads as a matrix of ones") {
+    std::istringstream pattern("%%MatrixMarket matrix coordinate pattern symmetric\n3 3 2\n2 1\n3 3\n");
+    const auto P = io::read_matrix_market<double>(pattern);
+    CHECK(P.nnz() == 3);
+    CHECK(P.all_values_one());
+    std::istringstream real("%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 1.0\n2 2 1e0\n");
+    CHECK(io::read_matrix_market<float>(real).all_values_one());
+    std::istringstream skew("%%MatrixMarket matrix coordinate real skew-symmetric\n2 2 1\n2 1 1\n");
+    CHECK_FALSE(io::read_matrix_market<double>(skew).all_values_one()); // its mirror is -1
 }

@@ -37,9 +37,14 @@ void spmm(const Backend& backend, op o, std::type_identity_t<typename M::value_t
                                              beta, C);
             return;
         }
-        const std::size_t flops = 2 * s.val.size() * C.cols();
-        const auto part = partition_rows_by_nnz<I>(s.ptr, backend::free_function_pes(backend, s.val.size(), flops));
-        const kernels::row_blocks_view<T, I> blocks{s.ptr, s.idx, s.val, &part};
+        const std::size_t pes = backend::free_function_pes(backend, s.val.size(), 2 * s.val.size() * C.cols());
+        if (pes == 1) { // the common small or single-thread case: no partition, no split-row scratch
+            detail::spmm_whole_rows(std::span<const I>(s.ptr), std::span<const I>(s.idx), std::span<const T>(s.val), s.values_all_one, alpha, B,
+                                    beta, C);
+            return;
+        }
+        const auto part = partition_rows_by_nnz<I>(s.ptr, pes);
+        const kernels::row_blocks_view<T, I> blocks{s.ptr, s.idx, s.val, &part, s.values_all_one};
         detail::execute_spmm(backend, blocks, alpha, B, beta, C);
     } else if (o == op::conj_transpose) {
         detail::execute_scatter_spmm<true>(backend, std::span<const I>(s.ptr), std::span<const I>(s.idx), std::span<const T>(s.val), alpha, B,

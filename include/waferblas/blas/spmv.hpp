@@ -44,15 +44,17 @@ void spmv(const Backend& backend, op o, std::type_identity_t<typename M::value_t
         }
         const std::size_t pes = backend::free_function_pes(backend, s.val.size(), 2 * s.val.size());
         if (pes == 1) { // the common small or single-thread case: no partition, no scratch
-            if (xv.contiguous() && yv.contiguous())
-                kernels::csr_spmv_rows<true>(s.ptr.data(), s.idx.data(), s.val.data(), 0, yv.size(), alpha, xv.data(), 1, beta, yv.data(), 1);
-            else
-                kernels::csr_spmv_rows<false>(s.ptr.data(), s.idx.data(), s.val.data(), 0, yv.size(), alpha, xv.data(), xv.stride(), beta,
-                                              yv.data(), yv.stride());
+            kernels::with_value_stream(s.val.data(), s.values_all_one, [&](auto val) {
+                if (xv.contiguous() && yv.contiguous())
+                    kernels::csr_spmv_rows<true>(s.ptr.data(), s.idx.data(), val, 0, yv.size(), alpha, xv.data(), 1, beta, yv.data(), 1);
+                else
+                    kernels::csr_spmv_rows<false>(s.ptr.data(), s.idx.data(), val, 0, yv.size(), alpha, xv.data(), xv.stride(), beta,
+                                                  yv.data(), yv.stride());
+            });
             return;
         }
         const auto part = partition_rows_by_nnz<I>(s.ptr, pes);
-        const kernels::row_blocks_view<T, I> blocks{s.ptr, s.idx, s.val, &part};
+        const kernels::row_blocks_view<T, I> blocks{s.ptr, s.idx, s.val, &part, s.values_all_one};
         detail::execute_spmv(backend, blocks, alpha, xv, beta, yv);
     } else if (o == op::conj_transpose) {
         detail::execute_scatter_spmv<true>(backend, std::span<const I>(s.ptr), std::span<const I>(s.idx), std::span<const T>(s.val), alpha,

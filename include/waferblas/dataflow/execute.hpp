@@ -39,13 +39,15 @@ void execute_spmv(const Backend& backend, const kernels::row_blocks_view<T, I>& 
                   T beta, vector_view<T> y) {
     if (serial_instead(backend, 2 * A.col_idx.size())) return execute_spmv(backend::sequential{}, A, alpha, x, beta, y);
     kernels::row_blocks_spmv_scratch<T> scratch(*A.partition);
-    const auto run = [&]<bool Unit>() {
-        backend.parallel_for(A.pes(), [&](std::size_t p) {
-            kernels::row_blocks_spmv_task<Unit>(A, p, alpha, x.data(), x.stride(), beta, y.data(), y.stride(), scratch);
-        });
-    };
-    if (x.contiguous() && y.contiguous()) run.template operator()<true>();
-    else run.template operator()<false>();
+    kernels::with_value_stream(A.values.data(), A.all_values_one, [&](auto val) {
+        const auto run = [&]<bool Unit>() {
+            backend.parallel_for(A.pes(), [&](std::size_t p) {
+                kernels::row_blocks_spmv_task<Unit>(A, val, p, alpha, x.data(), x.stride(), beta, y.data(), y.stride(), scratch);
+            });
+        };
+        if (x.contiguous() && y.contiguous()) run.template operator()<true>();
+        else run.template operator()<false>();
+    });
     kernels::row_blocks_spmv_reduce(A, alpha, beta, y.data(), y.stride(), scratch);
 }
 
@@ -69,12 +71,32 @@ void execute_spmm(const Backend& backend, const kernels::row_blocks_view<T, I>& 
     kernels::row_blocks_spmm_scratch<T> scratch(A.pes(), C.cols());
     const auto Bs = kernels::strided(B);
     const auto Cs = kernels::strided(C);
-    const auto run = [&]<bool Unit>() {
-        backend.parallel_for(A.pes(), [&](std::size_t p) { kernels::row_blocks_spmm_task<Unit>(A, p, alpha, Bs, beta, Cs, scratch); });
-        kernels::row_blocks_spmm_reduce<Unit>(A, alpha, beta, Cs, scratch);
-    };
-    if (Bs.col_stride == 1 && Cs.col_stride == 1) run.template operator()<true>();
-    else run.template operator()<false>();
+    kernels::with_value_stream(A.values.data(), A.all_values_one, [&](auto val) {
+        const auto run = [&]<bool Unit>() {
+            backend.parallel_for(A.pes(), [&](std::size_t p) { kernels::row_blocks_spmm_task<Unit>(A, val, p, alpha, Bs, beta, Cs, scratch); });
+            kernels::row_blocks_spmm_reduce<Unit>(A, alpha, beta, Cs, scratch);
+        };
+        if (Bs.col_stride == 1 && Cs.col_stride == 1) run.template operator()<true>();
+        else run.template operator()<false>();
+    });
+}
+
+/// C = alpha A B + beta C for CSR arrays on the calling thread, as one PE without a partition:
+/// the free functions' small and single-thread case, where a partition and the split-row scratch
+/// were a measurable share of a call of a few hundred nonzeros.
+template <class T, class I>
+void spmm_whole_rows(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, bool values_all_one, T alpha,
+                     matrix_view<const T> B, T beta, matrix_view<T> C) {
+    const auto Bs = kernels::strided(B);
+    const auto Cs = kernels::strided(C);
+    kernels::with_value_stream(val.data(), values_all_one, [&](auto v) {
+        const auto run = [&]<bool Unit>() {
+            std::vector<T> acc(kernels::spmm_rows_need_acc<Unit, T>(Cs.cols) ? 2 * Cs.cols : 0);
+            kernels::csr_spmm_rows<Unit>(ptr.data(), idx.data(), v, 0, Cs.rows, Bs, Cs, alpha, beta, acc.data());
+        };
+        if (Bs.col_stride == 1 && Cs.col_stride == 1) run.template operator()<true>();
+        else run.template operator()<false>();
+    });
 }
 
 template <class Backend, class T, class I>

@@ -89,7 +89,7 @@ public:
     [[nodiscard]] const row_partition<I>& partition() const { require(placement::row_blocks); return part_; }
     [[nodiscard]] kernels::row_blocks_view<T, I> row_blocks() const {
         require(placement::row_blocks);
-        return {A_.row_ptr(), A_.col_idx(), A_.values(), &part_};
+        return {A_.row_ptr(), A_.col_idx(), A_.values(), &part_, A_.all_values_one()};
     }
     /// placement::row_blocks: chain position of the PE that owns x[j] — the owner of row j for
     /// square operators (x distributed like y), else even blocks of columns. O(log PEs).
@@ -132,6 +132,7 @@ public:
             if (!same_pattern(A_.row_ptr(), A_.col_idx()))
                 throw invalid_argument_error("refresh_values: the sparsity pattern differs from the lowered one");
             std::copy(opA.values().begin(), opA.values().end(), A_.values().begin());
+            A_ = csr_matrix<T, I>(unchecked, std::move(A_).release()); // finds all_values_one again
         } else {
             if (!std::equal(pattern_row_ptr_.begin(), pattern_row_ptr_.end(), opA.row_ptr().begin()))
                 throw invalid_argument_error("refresh_values: the sparsity pattern differs from the lowered one");

@@ -26,6 +26,8 @@ struct row_blocks_view {
     std::span<const I> col_idx;
     std::span<const T> values;
     const row_partition<I>* partition;
+    /// Every value is one (csr_matrix::all_values_one): tasks may take unit_values for values.
+    bool all_values_one = false;
 
     [[nodiscard]] std::size_t pes() const noexcept { return partition->parts(); }
 };
@@ -43,14 +45,14 @@ struct row_blocks_spmv_scratch {
         : head(part.splits_rows ? part.parts() : 0), carry(part.splits_rows ? part.parts() : 0) {}
 };
 
-template <bool Unit, class T, class I>
-void row_blocks_spmv_task(const row_blocks_view<T, I>& A, std::size_t p, T alpha, const T* x, std::ptrdiff_t incx,
+/// PE p's rows; val is A.values.data(), or unit_values when A.all_values_one (with_value_stream).
+template <bool Unit, class T, class I, value_stream<T> V>
+void row_blocks_spmv_task(const row_blocks_view<T, I>& A, V val, std::size_t p, T alpha, const T* x, std::ptrdiff_t incx,
                           T beta, T* y, std::ptrdiff_t incy, row_blocks_spmv_scratch<T>& s) noexcept {
     const auto& part = *A.partition;
     const auto kb = static_cast<std::size_t>(part.nz_begin[p]), ke = static_cast<std::size_t>(part.nz_begin[p + 1]);
     const auto rb = static_cast<std::size_t>(part.row_begin[p]), re = static_cast<std::size_t>(part.row_begin[p + 1]);
     const I* idx = A.col_idx.data();
-    const T* val = A.values.data();
     std::size_t i = rb;
     if (part.first_row_shared(A.row_ptr, p)) {
         s.head[p] = row_dot<Unit>(idx, val, kb, static_cast<std::size_t>(A.row_ptr[rb + 1]), x, incx);
@@ -90,31 +92,22 @@ struct row_blocks_spmm_scratch {
     row_blocks_spmm_scratch(std::size_t pes, std::size_t n) : width(n), head(pes * n), carry(pes * n), acc(pes * 2 * n) {}
 };
 
-template <bool Unit, class T, class I>
-void row_blocks_spmm_task(const row_blocks_view<T, I>& A, std::size_t p, T alpha, const strided_matrix<const T>& B,
+/// PE p's rows; val as for row_blocks_spmv_task.
+template <bool Unit, class T, class I, value_stream<T> V>
+void row_blocks_spmm_task(const row_blocks_view<T, I>& A, V val, std::size_t p, T alpha, const strided_matrix<const T>& B,
                           T beta, const strided_matrix<T>& C, row_blocks_spmm_scratch<T>& s) noexcept {
     const auto& part = *A.partition;
     const std::size_t n = s.width;
     const auto kb = static_cast<std::size_t>(part.nz_begin[p]), ke = static_cast<std::size_t>(part.nz_begin[p + 1]);
     const auto rb = static_cast<std::size_t>(part.row_begin[p]), re = static_cast<std::size_t>(part.row_begin[p + 1]);
     const I* idx = A.col_idx.data();
-    const T* val = A.values.data();
     T* acc = s.acc.data() + p * 2 * n;
     std::size_t i = rb;
     if (part.first_row_shared(A.row_ptr, p)) {
         row_axpys<Unit>(idx, val, kb, static_cast<std::size_t>(A.row_ptr[rb + 1]), B, s.head.data() + p * n, n, acc);
         ++i;
     }
-    if constexpr (uses_register_panels<Unit, T>) {
-        // Wide B rows: whole rows with the same columns run as groups (row_kernels.hpp).
-        if (n * sizeof(T) >= group_min_row_bytes) {
-            rows_with_groups_store(A.row_ptr.data(), idx, val, i, re, B, C, alpha, beta, acc);
-            i = re;
-        }
-    }
-    for (; i < re; ++i)
-        row_axpys_store<Unit>(idx, val, static_cast<std::size_t>(A.row_ptr[i]), static_cast<std::size_t>(A.row_ptr[i + 1]), B, C, i,
-                              alpha, beta, acc);
+    csr_spmm_rows<Unit>(A.row_ptr.data(), idx, val, i, re, B, C, alpha, beta, acc);
     if (part.has_carry(A.row_ptr, p))
         row_axpys<Unit>(idx, val, std::max(kb, static_cast<std::size_t>(A.row_ptr[re])), ke, B, s.carry.data() + p * n, n, acc);
     else

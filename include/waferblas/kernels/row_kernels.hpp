@@ -13,6 +13,7 @@
 #include "dense_operand.hpp"
 #include "prefetch.hpp"
 #include "simd.hpp"
+#include "value_stream.hpp"
 
 // Kernels compiled out of line so that their loops do not depend on the caller they would be
 // inlined into: csr_spmv_rows (a PE's whole row range per call), long_row_axpys (rare, large) and
@@ -30,8 +31,8 @@
 namespace waferblas::kernels {
 
 /// sum_{k in [b, e)} val[k] * x[idx[k]]; x has stride incx (1 when Unit).
-template <bool Unit, class T, class I>
-[[nodiscard]] inline T row_dot(const I* idx, const T* val, std::size_t b, std::size_t e, const T* x,
+template <bool Unit, class T, class I, value_stream<T> V>
+[[nodiscard]] inline T row_dot(const I* idx, V val, std::size_t b, std::size_t e, const T* x,
                                std::ptrdiff_t incx) noexcept {
     T s0{}, s1{};
     std::size_t k = b;
@@ -55,8 +56,8 @@ template <bool Unit, class T, class I>
 /// r0 += the even and r1 += the odd nonzeros of [b, e) times B[idx[k], 0 .. W) (W a compile-time
 /// width; the even/odd split counts from b). Two sets so that two independent FMA chains hide the
 /// FMA latency; inlined, both stay in SIMD registers.
-template <std::size_t W, class T, class I>
-inline void accumulate_pairs(const I* idx, const T* val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb, T (&r0)[W],
+template <std::size_t W, class T, class I, value_stream<T> V>
+inline void accumulate_pairs(const I* idx, V val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb, T (&r0)[W],
                              T (&r1)[W]) noexcept {
     std::size_t k = b;
     for (; k + 1 < e; k += 2) {
@@ -80,8 +81,8 @@ inline void accumulate_pairs(const I* idx, const T* val, std::size_t b, std::siz
 /// sum_{k in [b, e)} val[k] * B[idx[k], 0 .. W), handed to emit(t, sum_t): the sums stay in SIMD
 /// registers across the whole row instead of going through memory per nonzero; the even and odd
 /// sets are added at the end, the order row_dot uses too.
-template <std::size_t W, class T, class I, class Emit>
-inline void row_axpys_fixed(const I* idx, const T* val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
+template <std::size_t W, class T, class I, class Emit, value_stream<T> V>
+inline void row_axpys_fixed(const I* idx, V val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
                             Emit&& emit) noexcept {
     T r0[W] = {}, r1[W] = {};
     accumulate_pairs<W>(idx, val, b, e, B, ldb, r0, r1);
@@ -91,8 +92,8 @@ inline void row_axpys_fixed(const I* idx, const T* val, std::size_t b, std::size
 
 /// Columns [c, n) in panels of W, then W/2, ..., 1 for the rest: one pass over the row per panel;
 /// emit(j, sum_j) receives column j's sum.
-template <std::size_t W, class T, class I, class Emit>
-inline void row_axpys_panels(const I* idx, const T* val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
+template <std::size_t W, class T, class I, class Emit, value_stream<T> V>
+inline void row_axpys_panels(const I* idx, V val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
                              std::size_t c, std::size_t n, Emit&& emit) noexcept {
     for (; c + W <= n; c += W)
         row_axpys_fixed<W>(idx, val, b, e, B + c, ldb, [&](std::size_t t, T v) { emit(c + t, v); });
@@ -131,8 +132,8 @@ template <class T>
 
 /// One chunk [b, e) on panel width W: the even/odd sums of columns 0..W continue from even/odd
 /// (start from zero when First).
-template <std::size_t W, bool First, class T, class I>
-inline void chunk_axpys_fixed(const I* idx, const T* val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
+template <std::size_t W, bool First, class T, class I, value_stream<T> V>
+inline void chunk_axpys_fixed(const I* idx, V val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
                               T* even, T* odd) noexcept {
     T r0[W], r1[W];
     if constexpr (First) {
@@ -153,8 +154,8 @@ inline void chunk_axpys_fixed(const I* idx, const T* val, std::size_t b, std::si
 }
 
 /// chunk_axpys_fixed over columns [c, n) in panels of W, W/2, ..., 1 (the panels row_axpys_panels uses).
-template <std::size_t W, bool First, class T, class I>
-inline void chunk_axpys_panels(const I* idx, const T* val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
+template <std::size_t W, bool First, class T, class I, value_stream<T> V>
+inline void chunk_axpys_panels(const I* idx, V val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
                                std::size_t c, std::size_t n, T* even, T* odd) noexcept {
     for (; c + W <= n; c += W) chunk_axpys_fixed<W, First>(idx, val, b, e, B + c, ldb, even + c, odd + c);
     if constexpr (W > 1) chunk_axpys_panels<W / 2, First>(idx, val, b, e, B, ldb, c, n, even, odd);
@@ -163,8 +164,8 @@ inline void chunk_axpys_panels(const I* idx, const T* val, std::size_t b, std::s
 /// row_axpys_panels for a long row, tiled; even and odd are n-element scratch (even may be the
 /// output emit writes, element by element). Kept out of line so that the short-row loops that
 /// call it compile as they would without it.
-template <class T, class I, class Emit>
-WAFERBLAS_NOINLINE void long_row_axpys(const I* idx, const T* val, std::size_t b, std::size_t e, const T* B,
+template <class T, class I, class Emit, value_stream<T> V>
+WAFERBLAS_NOINLINE void long_row_axpys(const I* idx, V val, std::size_t b, std::size_t e, const T* B,
                                        std::ptrdiff_t ldb, std::size_t n, T* even, T* odd, Emit emit) noexcept {
     constexpr std::size_t W = accumulator_panel<T>;
     const std::size_t chunk = long_row_chunk<T>(n);
@@ -215,8 +216,8 @@ template <class I>
 
 /// For G rows with the columns idx[0 .. len) and values val[g len .. (g+1) len) (consecutive CSR
 /// rows): emit(g, t, sum) with row g's sum over B[idx[k], 0 .. W), in accumulate_pairs' order.
-template <std::size_t G, std::size_t W, class T, class I, class Emit>
-inline void group_axpys_fixed(const I* idx, const T* val, std::size_t len, const T* B, std::ptrdiff_t ldb, Emit&& emit) noexcept {
+template <std::size_t G, std::size_t W, class T, class I, class Emit, value_stream<T> V>
+inline void group_axpys_fixed(const I* idx, V val, std::size_t len, const T* B, std::ptrdiff_t ldb, Emit&& emit) noexcept {
     T r0[G][W] = {}, r1[G][W] = {};
     std::size_t k = 0;
     for (; k + 1 < len; k += 2) {
@@ -248,8 +249,8 @@ inline void group_axpys_fixed(const I* idx, const T* val, std::size_t len, const
 }
 
 /// group_axpys_fixed over columns [c, n) in panels of W, W/2, ..., 1.
-template <std::size_t G, std::size_t W, class T, class I, class Emit>
-inline void group_axpys_panels(const I* idx, const T* val, std::size_t len, const T* B, std::ptrdiff_t ldb, std::size_t c,
+template <std::size_t G, std::size_t W, class T, class I, class Emit, value_stream<T> V>
+inline void group_axpys_panels(const I* idx, V val, std::size_t len, const T* B, std::ptrdiff_t ldb, std::size_t c,
                                std::size_t n, Emit&& emit) noexcept {
     for (; c + W <= n; c += W)
         group_axpys_fixed<G, W>(idx, val, len, B + c, ldb, [&](std::size_t g, std::size_t t, T v) { emit(g, c + t, v); });
@@ -259,8 +260,8 @@ inline void group_axpys_panels(const I* idx, const T* val, std::size_t len, cons
 /// C[i + g, :] = alpha * (row i + g of A) B + beta * C[i + g, :] for the G rows of a group (real,
 /// unit-stride B and C). Out of line, like long_row_axpys, so the row loop around it compiles as
 /// it would without it; a call covers G rows of at least 512-byte B rows.
-template <std::size_t G, class T, class I>
-WAFERBLAS_NOINLINE void group_axpys_store(const I* idx, const T* val, std::size_t len, const T* B, std::ptrdiff_t ldb,
+template <std::size_t G, class T, class I, value_stream<T> V>
+WAFERBLAS_NOINLINE void group_axpys_store(const I* idx, V val, std::size_t len, const T* B, std::ptrdiff_t ldb,
                                           const strided_matrix<T>& C, std::size_t i, T alpha, T beta) noexcept {
     T* c0 = C.row(i);
     const std::ptrdiff_t ldc = C.row_stride;
@@ -277,8 +278,8 @@ WAFERBLAS_NOINLINE void group_axpys_store(const I* idx, const T* val, std::size_
 /// holds n elements, used by long rows. With register panels each acc[t] adds its terms in the same
 /// order whatever n is and whether or not the row is tiled, so a column's result does not depend on
 /// how many columns B has.
-template <bool Unit, class T, class I>
-inline void row_axpys(const I* idx, const T* val, std::size_t b, std::size_t e, const strided_matrix<const T>& B,
+template <bool Unit, class T, class I, value_stream<T> V>
+inline void row_axpys(const I* idx, V val, std::size_t b, std::size_t e, const strided_matrix<const T>& B,
                       T* acc, std::size_t n, T* scratch) noexcept {
     if constexpr (uses_register_panels<Unit, T>) {
         const auto emit = [acc](std::size_t j, T v) { acc[j] = v; };
@@ -299,11 +300,11 @@ inline void row_axpys(const I* idx, const T* val, std::size_t b, std::size_t e, 
 }
 
 /// row_dot, with the value and index streams prefetched ahead when Stream (see prefetch.hpp).
-template <bool Unit, bool Stream, class T, class I>
-[[nodiscard]] inline T streamed_row_dot(const I* idx, const T* val, std::size_t b, std::size_t e, const T* x,
+template <bool Unit, bool Stream, class T, class I, value_stream<T> V>
+[[nodiscard]] inline T streamed_row_dot(const I* idx, V val, std::size_t b, std::size_t e, const T* x,
                                         std::ptrdiff_t incx) noexcept {
     if constexpr (Stream) {
-        prefetch_ahead(val + b);
+        if constexpr (std::is_pointer_v<V>) prefetch_ahead(val + b);
         prefetch_ahead(idx + b);
     }
     return row_dot<Unit>(idx, val, b, e, x, incx);
@@ -320,8 +321,8 @@ template <class T, class I>
 /// y are contiguous and incx, incy are not read. Out of line: one call covers a PE's rows, and a
 /// kernel compiled on its own keeps its short-row loop whatever it would be inlined into (inlined
 /// into a caller's loop it took 31 instead of 27 instructions per row of 2 nonzeros, callgrind).
-template <bool Unit, class T, class I>
-WAFERBLAS_NOINLINE void csr_spmv_rows(const I* ptr, const I* idx, const T* val, std::size_t rb, std::size_t re, T alpha,
+template <bool Unit, class T, class I, value_stream<T> V>
+WAFERBLAS_NOINLINE void csr_spmv_rows(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, T alpha,
                                       const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy) noexcept {
     const std::ptrdiff_t sy = Unit ? 1 : incy;
     const auto rows = [&]<bool Stream>() {
@@ -363,8 +364,8 @@ inline void store_row(const strided_matrix<T>& C, std::size_t i, T alpha, const 
 /// a long row's go through it); otherwise through acc. Site tells its callers apart, so that each
 /// instantiation has one caller: GCC inlines a function called once, and left this one out of line
 /// when it had two (55 more instructions per row of 7 nonzeros at 8 columns, callgrind).
-template <bool Unit, int Site = 0, class T, class I>
-inline void row_axpys_store(const I* idx, const T* val, std::size_t b, std::size_t e, const strided_matrix<const T>& B,
+template <bool Unit, int Site = 0, class T, class I, value_stream<T> V>
+inline void row_axpys_store(const I* idx, V val, std::size_t b, std::size_t e, const strided_matrix<const T>& B,
                             const strided_matrix<T>& C, std::size_t i, T alpha, T beta, T* acc) noexcept {
     if constexpr (uses_register_panels<Unit, T>) {
         T* crow = C.row(i);
@@ -383,8 +384,8 @@ inline void row_axpys_store(const I* idx, const T* val, std::size_t b, std::size
 
 /// row_axpys_store for the whole rows [rb, re), but rows with the same columns run as a group where
 /// groups_pay (real, unit-stride B and C). Out of line: called once per PE task, only for wide B.
-template <class T, class I>
-WAFERBLAS_NOINLINE void rows_with_groups_store(const I* ptr, const I* idx, const T* val, std::size_t rb, std::size_t re,
+template <class T, class I, value_stream<T> V>
+WAFERBLAS_NOINLINE void rows_with_groups_store(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re,
                                                const strided_matrix<const T>& B, const strided_matrix<T>& C, T alpha, T beta,
                                                T* acc) noexcept {
     static_assert(max_group_rows == 3, "one call per group size");
@@ -399,6 +400,29 @@ WAFERBLAS_NOINLINE void rows_with_groups_store(const I* ptr, const I* idx, const
         else row_axpys_store<true, 1>(idx, val, b, e, B, C, i, alpha, beta, acc);
         i += g;
     }
+}
+
+/// C[i, :] = alpha * (row i of A) B + beta * C[i, :] for the whole rows [rb, re): rows with the
+/// same columns run as groups where B rows are wide (real, unit stride), the others one by one.
+/// acc holds 2 C.cols elements where spmm_rows_need_acc, and may be null elsewhere. Inline, unlike
+/// csr_spmv_rows: compiled out of line it ran `arrow` at k = 8 1.13x slower at the same instruction
+/// count (callgrind); inline it runs as fast as the loop did inside the PE task.
+template <bool Unit, class T, class I, value_stream<T> V>
+inline void csr_spmm_rows(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, const strided_matrix<const T>& B,
+                                      const strided_matrix<T>& C, T alpha, T beta, T* acc) noexcept {
+    if constexpr (uses_register_panels<Unit, T>) {
+        if (C.cols * sizeof(T) >= group_min_row_bytes) return rows_with_groups_store(ptr, idx, val, rb, re, B, C, alpha, beta, acc);
+    }
+    for (std::size_t i = rb; i < re; ++i)
+        row_axpys_store<Unit>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), B, C, i, alpha, beta, acc);
+}
+
+/// Whether csr_spmm_rows reads its acc scratch for n columns: the kernels of complex or strided
+/// operands always do, the register panels only for rows tiled as long rows (more than a panel).
+template <bool Unit, class T>
+[[nodiscard]] constexpr bool spmm_rows_need_acc(std::size_t n) noexcept {
+    if constexpr (uses_register_panels<Unit, T>) return n > accumulator_panel<T>;
+    else return true;
 }
 
 } // namespace waferblas::kernels

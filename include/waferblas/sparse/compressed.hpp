@@ -4,8 +4,14 @@
 // every construction from user data: ptr has outer+1 entries, starts at 0, never decreases and ends
 // at nnz; inner indices lie in [0, inner) and strictly increase within an outer slice (sorted, no
 // duplicates); nnz fits the index type.
+//
+// One property of the values is kept with them: whether every stored value is exactly one (a
+// pattern matrix). The matrix classes find it on construction and forget it when they hand out
+// mutable values, so it is never true of values that are not all one; kernels of real T then
+// skip the value array (kernels/value_stream.hpp).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <span>
 #include <string>
@@ -31,6 +37,8 @@ struct compressed {
     std::vector<I> ptr{0};
     std::vector<I> idx;
     std::vector<T> val;
+    /// Every value in val is exactly T(1) (vacuously, when there are none); see note_values().
+    bool values_all_one = false;
 
     compressed() = default;
     compressed(I outer_n, I inner_n) : outer(outer_n), inner(inner_n), ptr(static_cast<std::size_t>(outer_n) + 1, I{0}) {}
@@ -38,6 +46,11 @@ struct compressed {
         : outer(outer_n), inner(inner_n), ptr(std::move(p)), idx(std::move(i)), val(std::move(v)) {}
 
     [[nodiscard]] I nnz() const noexcept { return ptr.empty() ? I{0} : ptr.back(); }
+
+    /// Finds values_all_one: O(nnz) for a matrix of ones, and stops at the first other value.
+    void note_values() noexcept {
+        values_all_one = std::all_of(val.begin(), val.end(), [](const T& v) { return v == T(1); });
+    }
 
     /// Throws invalid_matrix_error naming the first entry that breaks an invariant.
     /// `outer_name`/`inner_name` are "row"/"column" for CSR and the reverse for CSC.
@@ -97,7 +110,10 @@ struct compressed {
         return t;
     }
 
-    bool operator==(const compressed&) const = default;
+    /// The arrays alone: values_all_one follows from them where it is known.
+    bool operator==(const compressed& o) const {
+        return outer == o.outer && inner == o.inner && ptr == o.ptr && idx == o.idx && val == o.val;
+    }
 };
 
 } // namespace detail

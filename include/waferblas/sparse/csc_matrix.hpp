@@ -22,15 +22,21 @@ public:
     using index_type = I;
 
     csc_matrix() = default;
-    csc_matrix(I rows, I cols) : s_(cols, rows) { s_.validate("csc_matrix", "column", "row"); }
+    csc_matrix(I rows, I cols) : s_(cols, rows) {
+        s_.validate("csc_matrix", "column", "row");
+        s_.note_values();
+    }
     csc_matrix(I rows, I cols, std::vector<I> col_ptr, std::vector<I> row_idx, std::vector<T> values)
         : s_(cols, rows, std::move(col_ptr), std::move(row_idx), std::move(values)) {
         s_.validate("csc_matrix", "column", "row");
+        s_.note_values();
     }
     csc_matrix(unchecked_t, I rows, I cols, std::vector<I> col_ptr, std::vector<I> row_idx, std::vector<T> values)
-        : s_(cols, rows, std::move(col_ptr), std::move(row_idx), std::move(values)) {}
+        : s_(cols, rows, std::move(col_ptr), std::move(row_idx), std::move(values)) {
+        s_.note_values();
+    }
     /// s holds the arrays compressed by column (outer = columns).
-    explicit csc_matrix(unchecked_t, detail::compressed<T, I> s) : s_(std::move(s)) {}
+    explicit csc_matrix(unchecked_t, detail::compressed<T, I> s) : s_(std::move(s)) { s_.note_values(); }
 
     [[nodiscard]] I rows() const noexcept { return s_.inner; }
     [[nodiscard]] I cols() const noexcept { return s_.outer; }
@@ -40,7 +46,13 @@ public:
     [[nodiscard]] std::span<const I> col_ptr() const noexcept { return s_.ptr; }
     [[nodiscard]] std::span<const I> row_idx() const noexcept { return s_.idx; }
     [[nodiscard]] std::span<const T> values() const noexcept { return s_.val; }
-    [[nodiscard]] std::span<T> values() noexcept { return s_.val; }
+    /// As csr_matrix::values(): all_values_one() is false from then on.
+    [[nodiscard]] std::span<T> values() noexcept {
+        s_.values_all_one = false;
+        return s_.val;
+    }
+    /// As csr_matrix::all_values_one().
+    [[nodiscard]] bool all_values_one() const noexcept { return s_.values_all_one; }
 
     void validate() const { s_.validate("csc_matrix", "column", "row"); }
 
