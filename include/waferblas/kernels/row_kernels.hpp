@@ -2,7 +2,8 @@
 //
 // Dataflow view: nonzero a_ij is one task `y[i] += a_ij * x[j]` (SpMV) or `C[i,:] += a_ij * B[j,:]`
 // (SpMM). On a CPU the tasks of one row are fused into one dot product (or one accumulated row of
-// C), which is the same arithmetic in the same order.
+// C), which is the same arithmetic in the same order. Values come as a value_stream: the array, or
+// unit_values for a matrix of ones (value_stream.hpp).
 #pragma once
 
 #include <algorithm>

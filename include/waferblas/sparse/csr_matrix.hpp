@@ -64,8 +64,9 @@ public:
     /// Whether every stored value is exactly one (true when none is stored), as in a Matrix Market
     /// `pattern` file or a graph's adjacency matrix: found on construction (a scan that stops at
     /// the first other value).
-    /// SpMV and SpMM of real T then read no values (4 instead of 12 bytes per nonzero for double
-    /// and int32 indices) and give bitwise the results they would give reading the ones.
+    /// For real T, the products that gather by row (spmv/spmm of A, row_blocks plans) then read no
+    /// values (4 instead of 12 bytes per nonzero for double and int32 indices) and give bitwise the
+    /// results of reading the ones; scatters (A^T, A^H) and checkerboard plans still read them.
     [[nodiscard]] bool all_values_one() const noexcept { return s_.values_all_one; }
 
     /// Re-checks every invariant (useful after editing through values()).
