@@ -548,3 +548,53 @@ TEST_CASE("a plan refreshed with other values stops taking the value-free kernel
     spmv(1.0, A, x, 0.0, want);
     CHECK(first_difference(y, want) == -1);
 }
+
+TEST_CASE_TEMPLATE("an SpMM whose C outgrows a last-level cache streams its rows: bitwise the result stored through the caches, on every backend and path",
+                   T, float, double) {
+    // 66,000 rows of 512 bytes (34 MB, over kernels::streamed_output_bytes): pairs of rows with the
+    // same columns (grouped), the two dense rows of an arrowhead's node (long rows) and the rest
+    // (streamed). The same product into a C whose rows are padded by one element cannot be
+    // streamed (rows not 16-byte multiples) and runs the same kernels otherwise: the same bits.
+    const auto A = node_blocked(generators::arrowhead<T>(33000, 0, 51), 2, 52);
+    const std::size_t m = static_cast<std::size_t>(A.rows()), n = static_cast<std::size_t>(A.cols()), k = 512 / sizeof(T);
+    const auto b = random_vector<T>(n * k, 53);
+    const matrix_view<const T> B(b.data(), n, k);
+    const T alpha = T(0.75);
+    std::vector<T> streamed(m * k), padded(m * (k + 1));
+    const matrix_view<T> Cs(streamed.data(), m, k), Cp(padded.data(), m, k, layout::row_major, k + 1);
+    REQUIRE(kernels::spmm_streams_output<true>(kernels::strided(Cs), T(0)));
+    REQUIRE_FALSE(kernels::spmm_streams_output<true>(kernels::strided(Cp), T(0)));
+    REQUIRE_FALSE(kernels::spmm_streams_output<true>(kernels::strided(Cs), T(1))); // C is read: not streamed
+    const auto same = [&] {
+        for (std::size_t i = 0; i < m; ++i)
+            if (!std::equal(streamed.begin() + static_cast<std::ptrdiff_t>(i * k), streamed.begin() + static_cast<std::ptrdiff_t>((i + 1) * k),
+                            padded.begin() + static_cast<std::ptrdiff_t>(i * (k + 1)),
+                            [](T x, T y) { return std::memcmp(&x, &y, sizeof(T)) == 0; }))
+                return static_cast<std::ptrdiff_t>(i);
+        return std::ptrdiff_t{-1};
+    };
+    for_each_backend(false, [&](const auto& be, const std::string& bname) {
+        INFO("free function on " << bname << ": first differing row");
+        spmm(be, op::none, alpha, A, B, T(0), Cs);
+        spmm(be, op::none, alpha, A, B, T(0), Cp);
+        CHECK(same() == -1);
+    });
+    const auto plan = plan_spmm(A, pe_grid{3, 2});
+    for_each_backend(false, [&](const auto& be, const std::string& bname) {
+        INFO("plan 3x2 on " << bname << ": first differing row");
+        plan.execute(be, alpha, B, T(0), Cs);
+        plan.execute(be, alpha, B, T(0), Cp);
+        CHECK(same() == -1);
+    });
+    // And the numbers are right: row 0 (the dense node's first row) and the last row against a loop.
+    const auto ptr = A.row_ptr();
+    const auto idx = A.col_idx();
+    const auto val = A.values();
+    for (const std::size_t i : {std::size_t{0}, m - 1}) {
+        std::vector<double> want(k);
+        for (auto p = static_cast<std::size_t>(ptr[i]); p < static_cast<std::size_t>(ptr[i + 1]); ++p)
+            for (std::size_t j = 0; j < k; ++j) want[j] += static_cast<double>(val[p]) * static_cast<double>(b[static_cast<std::size_t>(idx[p]) * k + j]);
+        for (std::size_t j = 0; j < k; ++j)
+            CHECK(static_cast<double>(streamed[i * k + j]) == doctest::Approx(0.75 * want[j]).epsilon(std::is_same_v<T, float> ? 1e-3 : 1e-9));
+    }
+}

@@ -4,6 +4,7 @@
 
 #include <complex>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -113,6 +114,17 @@ TEST_CASE_TEMPLATE("spmm tiles long rows over the register panels: correct on ev
     if constexpr (std::is_floating_point_v<T>) check_columns_alone(A, 130, 7);
 }
 
+TEST_CASE_TEMPLATE("spmm streams rows whose B rows come from memory: correct on every path, and bitwise the untiled sums", T, float,
+                   double) {
+    // Row 0 of a 4100 x 4100 arrowhead reads 4100 B rows of 130 columns: over 2 MiB, so it adds
+    // whole B rows to its even/odd sums in memory instead of running chunks of panels.
+    const auto A = generators::arrowhead<T>(4100, 0, 9);
+    REQUIRE(std::size_t{4100} * 130 * sizeof(T) > kernels::streamed_row_bytes);
+    REQUIRE(std::size_t{2050} * 40 * sizeof(T) <= kernels::streamed_row_bytes); // 40 columns: chunks
+    for (std::size_t width : {40u, 130u}) check_spmm_paths<T, std::int32_t>("arrowhead 4100", A, width);
+    check_columns_alone(A, 130, 10);
+}
+
 TEST_CASE_TEMPLATE("spmm runs rows with the same columns together: correct on every path, bitwise the row-by-row sums", T, float,
                    double) {
     // Node-blocked (FEM-like) matrices: 2, 3 and 4 degrees of freedom per node, so groups of 2, 3
@@ -155,6 +167,37 @@ TEST_CASE("rows run together only when they have the same columns, lie within th
     CHECK_FALSE(kernels::groups_pay<float>(2, 127));
     CHECK(kernels::groups_pay<double>(256, 128));       // 256 KiB of B rows
     CHECK_FALSE(kernels::groups_pay<double>(257, 128)); // beyond: the tiled single-row kernel
+}
+
+TEST_CASE("C rows are streamed only when whole 16-byte vectors, aligned, on x86-64; stream_store writes what it is given") {
+    alignas(16) double d[40] = {};
+    alignas(16) float f[40] = {};
+#if WAFERBLAS_STREAM_STORES
+    CHECK(kernels::rows_streamable(d, 8, 8));
+    CHECK(kernels::rows_streamable(d, 10, 6));
+    CHECK_FALSE(kernels::rows_streamable(d + 1, 8, 8)); // rows start 8 bytes off
+    CHECK_FALSE(kernels::rows_streamable(d, 9, 8));     // every other row starts 8 bytes off
+    CHECK_FALSE(kernels::rows_streamable(d, 8, 7));     // a row ends in half a vector
+    CHECK(kernels::rows_streamable(f, 8, 4));
+    CHECK_FALSE(kernels::rows_streamable(f, 8, 6));
+    CHECK_FALSE(kernels::rows_streamable(f + 2, 8, 4));
+#endif
+    CHECK_FALSE(kernels::rows_streamable(reinterpret_cast<long double*>(d), 8, 8)); // float and double only
+    CHECK(kernels::streams_output(kernels::streamed_output_bytes + 1));
+    CHECK_FALSE(kernels::streams_output(kernels::streamed_output_bytes));
+    const double sum8[8] = {1, -2, 3.5, -0.0, 5, 6, 7, 8};
+    kernels::stream_store(d + 2, sum8);
+    const double sum1[1] = {9};
+    kernels::stream_store(d + 10, sum1); // 8 bytes: an ordinary store
+    const float sumf[4] = {1.5F, 2, 3, 4};
+    kernels::stream_store(f + 4, sumf);
+    kernels::stream_fence();
+    CHECK(std::memcmp(d + 2, sum8, sizeof sum8) == 0);
+    CHECK(d[10] == 9);
+    CHECK(d[1] == 0);
+    CHECK(d[11] == 0);
+    CHECK(std::memcmp(f + 4, sumf, sizeof sumf) == 0);
+    CHECK(f[8] == 0);
 }
 
 TEST_CASE("spmm rejects mismatched shapes and overlapping B and C") {

@@ -68,11 +68,11 @@ template <class Backend, class T, class I>
 void execute_spmm(const Backend& backend, const kernels::row_blocks_view<T, I>& A, T alpha, matrix_view<const T> B,
                   T beta, matrix_view<T> C) {
     if (serial_instead(backend, 2 * A.col_idx.size() * C.cols())) return execute_spmm(backend::sequential{}, A, alpha, B, beta, C);
-    kernels::row_blocks_spmm_scratch<T> scratch(A.pes(), C.cols());
     const auto Bs = kernels::strided(B);
     const auto Cs = kernels::strided(C);
     kernels::with_value_stream(A.values.data(), A.all_values_one, [&](auto val) {
         const auto run = [&]<bool Unit>() {
+            kernels::row_blocks_spmm_scratch<T> scratch(A.pes(), C.cols(), kernels::spmm_streams_output<Unit>(Cs, beta));
             backend.parallel_for(A.pes(), [&](std::size_t p) { kernels::row_blocks_spmm_task<Unit>(A, val, p, alpha, Bs, beta, Cs, scratch); });
             kernels::row_blocks_spmm_reduce<Unit>(A, alpha, beta, Cs, scratch);
         };
@@ -92,7 +92,10 @@ void spmm_whole_rows(std::span<const I> ptr, std::span<const I> idx, std::span<c
     kernels::with_value_stream(val.data(), values_all_one, [&](auto v) {
         const auto run = [&]<bool Unit>() {
             std::vector<T> acc(kernels::spmm_rows_need_acc<Unit, T>(Cs.cols) ? 2 * Cs.cols : 0);
-            kernels::csr_spmm_rows<Unit>(ptr.data(), idx.data(), v, 0, Cs.rows, Bs, Cs, alpha, beta, acc.data());
+            if (kernels::spmm_streams_output<Unit>(Cs, beta))
+                kernels::csr_spmm_rows_streamed<Unit>(ptr.data(), idx.data(), v, 0, Cs.rows, Bs, Cs, alpha, acc.data());
+            else
+                kernels::csr_spmm_rows<Unit>(ptr.data(), idx.data(), v, 0, Cs.rows, Bs, Cs, alpha, beta, acc.data());
         };
         if (Bs.col_stride == 1 && Cs.col_stride == 1) run.template operator()<true>();
         else run.template operator()<false>();

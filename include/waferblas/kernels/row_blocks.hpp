@@ -87,9 +87,11 @@ void row_blocks_spmv_reduce(const row_blocks_view<T, I>& A, T alpha, T beta, T* 
 template <class T>
 struct row_blocks_spmm_scratch {
     std::size_t width;
+    bool stream;                // C's whole rows are streamed (spmm_streams_output)
     std::vector<T> head, carry; // pes x width each
     std::vector<T> acc;         // pes x 2 width: a PE's accumulator space (row_axpys_store)
-    row_blocks_spmm_scratch(std::size_t pes, std::size_t n) : width(n), head(pes * n), carry(pes * n), acc(pes * 2 * n) {}
+    row_blocks_spmm_scratch(std::size_t pes, std::size_t n, bool stream_rows)
+        : width(n), stream(stream_rows), head(pes * n), carry(pes * n), acc(pes * 2 * n) {}
 };
 
 /// PE p's rows; val as for row_blocks_spmv_task.
@@ -107,7 +109,8 @@ void row_blocks_spmm_task(const row_blocks_view<T, I>& A, V val, std::size_t p, 
         row_axpys<Unit>(idx, val, kb, static_cast<std::size_t>(A.row_ptr[rb + 1]), B, s.head.data() + p * n, n, acc);
         ++i;
     }
-    csr_spmm_rows<Unit>(A.row_ptr.data(), idx, val, i, re, B, C, alpha, beta, acc);
+    if (s.stream) csr_spmm_rows_streamed<Unit>(A.row_ptr.data(), idx, val, i, re, B, C, alpha, acc);
+    else csr_spmm_rows<Unit>(A.row_ptr.data(), idx, val, i, re, B, C, alpha, beta, acc);
     if (part.has_carry(A.row_ptr, p))
         row_axpys<Unit>(idx, val, std::max(kb, static_cast<std::size_t>(A.row_ptr[re])), ke, B, s.carry.data() + p * n, n, acc);
     else

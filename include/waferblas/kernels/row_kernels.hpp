@@ -14,6 +14,7 @@
 #include "dense_operand.hpp"
 #include "prefetch.hpp"
 #include "simd.hpp"
+#include "stream_store.hpp"
 #include "value_stream.hpp"
 
 // Kernels compiled out of line so that their loops do not depend on the caller they would be
@@ -162,19 +163,51 @@ inline void chunk_axpys_panels(const I* idx, V val, std::size_t b, std::size_t e
     if constexpr (W > 1) chunk_axpys_panels<W / 2, First>(idx, val, b, e, B, ldb, c, n, even, odd);
 }
 
-/// row_axpys_panels for a long row, tiled; even and odd are n-element scratch (even may be the
-/// output emit writes, element by element). Kept out of line so that the short-row loops that
-/// call it compile as they would without it.
+/// Bytes of B rows beyond which a long row reads each B row once, front to back, instead of in
+/// chunks: they then come from memory, where a chunk's panel passes (a piece of each of 16 rows
+/// 1 KiB apart, then the next piece) kept one core at ~5 GB/s and whole rows in order at ~8
+/// (a row of 46,500 nonzeros at k = 128); up to 1 MiB, in L2, the chunks were faster (28-30
+/// against 21-26 GB/s) and from 2 MiB to 8 MiB, in L3, the two were even.
+inline constexpr std::size_t streamed_row_bytes = std::size_t{2} << 20;
+
+/// The even/odd sums of a long row whose B rows come from memory: each nonzero adds its whole B row
+/// to the even or odd set in memory (L1), the same operations in the same order as the panels.
+template <class T, class I, value_stream<T> V>
+inline void streamed_row_axpys(const I* idx, V val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
+                               std::size_t n, T* even, T* odd) noexcept {
+    for (std::size_t j = 0; j < n; ++j) even[j] = odd[j] = T{};
+    std::size_t k = b;
+    for (; k + 1 < e; k += 2) {
+        const T a0 = val[k], a1 = val[k + 1];
+        const T* b0 = B + static_cast<std::ptrdiff_t>(idx[k]) * ldb;
+        const T* b1 = B + static_cast<std::ptrdiff_t>(idx[k + 1]) * ldb;
+        for (std::size_t j = 0; j < n; ++j) even[j] += a0 * b0[j];
+        for (std::size_t j = 0; j < n; ++j) odd[j] += a1 * b1[j];
+    }
+    if (k < e) {
+        const T a0 = val[k];
+        const T* b0 = B + static_cast<std::ptrdiff_t>(idx[k]) * ldb;
+        for (std::size_t j = 0; j < n; ++j) even[j] += a0 * b0[j];
+    }
+}
+
+/// row_axpys_panels for a long row, tiled, or streamed beyond streamed_row_bytes; even and odd
+/// are n-element scratch (even may be the output emit writes, element by element). Kept out of
+/// line so that the short-row loops that call it compile as they would without it.
 template <class T, class I, class Emit, value_stream<T> V>
 WAFERBLAS_NOINLINE void long_row_axpys(const I* idx, V val, std::size_t b, std::size_t e, const T* B,
                                        std::ptrdiff_t ldb, std::size_t n, T* even, T* odd, Emit emit) noexcept {
-    constexpr std::size_t W = accumulator_panel<T>;
-    const std::size_t chunk = long_row_chunk<T>(n);
-    std::size_t ce = e - b > chunk ? b + chunk : e;
-    chunk_axpys_panels<W, true>(idx, val, b, ce, B, ldb, 0, n, even, odd);
-    for (std::size_t cb = ce; cb < e; cb = ce) {
-        ce = e - cb > chunk ? cb + chunk : e;
-        chunk_axpys_panels<W, false>(idx, val, cb, ce, B, ldb, 0, n, even, odd);
+    if ((e - b) * n * sizeof(T) > streamed_row_bytes) {
+        streamed_row_axpys(idx, val, b, e, B, ldb, n, even, odd);
+    } else {
+        constexpr std::size_t W = accumulator_panel<T>;
+        const std::size_t chunk = long_row_chunk<T>(n);
+        std::size_t ce = e - b > chunk ? b + chunk : e;
+        chunk_axpys_panels<W, true>(idx, val, b, ce, B, ldb, 0, n, even, odd);
+        for (std::size_t cb = ce; cb < e; cb = ce) {
+            ce = e - cb > chunk ? cb + chunk : e;
+            chunk_axpys_panels<W, false>(idx, val, cb, ce, B, ldb, 0, n, even, odd);
+        }
     }
     for (std::size_t j = 0; j < n; ++j) emit(j, even[j] + odd[j]);
 }
@@ -383,9 +416,27 @@ inline void row_axpys_store(const I* idx, V val, std::size_t b, std::size_t e, c
     }
 }
 
+/// row_axpys_panels for beta = 0, each panel's alpha * sums streamed to crow (stream_store.hpp;
+/// crow is 16-byte aligned and n a whole number of 16-byte vectors).
+template <std::size_t W, class T, class I, value_stream<T> V>
+inline void row_axpys_stream_panels(const I* idx, V val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
+                                    std::size_t c, std::size_t n, T alpha, T* crow) noexcept {
+    for (; c + W <= n; c += W) {
+        T r0[W] = {}, r1[W] = {};
+        accumulate_pairs<W>(idx, val, b, e, B + c, ldb, r0, r1);
+        T sum[W];
+#pragma GCC unroll 64
+        for (std::size_t t = 0; t < W; ++t) sum[t] = alpha * (r0[t] + r1[t]);
+        stream_store(crow + c, sum);
+    }
+    if constexpr (W > 1) row_axpys_stream_panels<W / 2>(idx, val, b, e, B, ldb, c, n, alpha, crow);
+}
+
 /// row_axpys_store for the whole rows [rb, re), but rows with the same columns run as a group where
-/// groups_pay (real, unit-stride B and C). Out of line: called once per PE task, only for wide B.
-template <class T, class I, value_stream<T> V>
+/// groups_pay (real, unit-stride B and C). Out of line: called once per PE task, only for wide B or
+/// a streamed C. Stream (beta = 0, stream_store.hpp): rows neither grouped nor long are streamed
+/// to C, and the stores are fenced before returning.
+template <bool Stream, class T, class I, value_stream<T> V>
 WAFERBLAS_NOINLINE void rows_with_groups_store(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re,
                                                const strided_matrix<const T>& B, const strided_matrix<T>& C, T alpha, T beta,
                                                T* acc) noexcept {
@@ -398,9 +449,22 @@ WAFERBLAS_NOINLINE void rows_with_groups_store(const I* ptr, const I* idx, V val
         const std::size_t g = may_group && groups_pay<T>(e - b, C.cols) ? same_pattern_rows(ptr, idx, i, re) : 1;
         if (g == 2) group_axpys_store<2>(idx + b, val + b, e - b, B.data, B.row_stride, C, i, alpha, beta);
         else if (g == 3) group_axpys_store<3>(idx + b, val + b, e - b, B.data, B.row_stride, C, i, alpha, beta);
-        else row_axpys_store<true, 1>(idx, val, b, e, B, C, i, alpha, beta, acc);
+        else if (Stream && !is_long_row<T>(e - b, C.cols))
+            row_axpys_stream_panels<accumulator_panel<T>>(idx, val, b, e, B.data, B.row_stride, 0, C.cols, alpha, C.row(i));
+        else row_axpys_store<true, Stream ? 2 : 1>(idx, val, b, e, B, C, i, alpha, beta, acc); // a Site per caller: inlined
         i += g;
     }
+    if constexpr (Stream) stream_fence();
+}
+
+/// Whether an SpMM writing C (all of it, not one PE's rows) streams its rows to memory: beta = 0,
+/// the register-panel kernels, rows that stream_store can write, and a C larger than a last-level
+/// cache (stream_store.hpp).
+template <bool Unit, class T>
+[[nodiscard]] bool spmm_streams_output(const strided_matrix<T>& C, T beta) noexcept {
+    if constexpr (uses_register_panels<Unit, T>)
+        return beta == T(0) && streams_output(C.rows * C.cols * sizeof(T)) && rows_streamable(C.data, C.row_stride, C.cols);
+    else return false;
 }
 
 /// C[i, :] = alpha * (row i of A) B + beta * C[i, :] for the whole rows [rb, re): rows with the
@@ -410,12 +474,22 @@ WAFERBLAS_NOINLINE void rows_with_groups_store(const I* ptr, const I* idx, V val
 /// count (callgrind); inline it runs as fast as the loop did inside the PE task.
 template <bool Unit, class T, class I, value_stream<T> V>
 inline void csr_spmm_rows(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, const strided_matrix<const T>& B,
-                                      const strided_matrix<T>& C, T alpha, T beta, T* acc) noexcept {
+                          const strided_matrix<T>& C, T alpha, T beta, T* acc) noexcept {
     if constexpr (uses_register_panels<Unit, T>) {
-        if (C.cols * sizeof(T) >= group_min_row_bytes) return rows_with_groups_store(ptr, idx, val, rb, re, B, C, alpha, beta, acc);
+        if (C.cols * sizeof(T) >= group_min_row_bytes) return rows_with_groups_store<false>(ptr, idx, val, rb, re, B, C, alpha, beta, acc);
     }
     for (std::size_t i = rb; i < re; ++i)
         row_axpys_store<Unit>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), B, C, i, alpha, beta, acc);
+}
+
+/// csr_spmm_rows with C's rows streamed (spmm_streams_output: beta = 0, register panels). Callers
+/// choose between the two, so that csr_spmm_rows, inlined into them, compiles as it did before the
+/// streamed path existed (see its comment for what its code layout was measured to cost).
+template <bool Unit, class T, class I, value_stream<T> V>
+inline void csr_spmm_rows_streamed(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re,
+                                   const strided_matrix<const T>& B, const strided_matrix<T>& C, T alpha, T* acc) noexcept {
+    if constexpr (uses_register_panels<Unit, T>) rows_with_groups_store<true>(ptr, idx, val, rb, re, B, C, alpha, T(0), acc);
+    else csr_spmm_rows<Unit>(ptr, idx, val, rb, re, B, C, alpha, T(0), acc);
 }
 
 /// Whether csr_spmm_rows reads its acc scratch for n columns: the kernels of complex or strided

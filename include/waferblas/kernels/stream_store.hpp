@@ -1,0 +1,72 @@
+// waferblas/kernels/stream_store.hpp — non-temporal stores of finished output rows.
+//
+// An SpMM with beta = 0 writes every row of C once and never reads it. With ordinary stores each
+// line written is first read from memory (write-allocate): when C is larger than the caches and as
+// large as B, that read is a third of the traffic of an SpMM that reads B once (B in, C in, C out).
+// Non-temporal stores write whole lines without reading them. They also evict C from the caches,
+// which is why only outputs larger than a last-level cache are streamed: a smaller C may still be
+// in cache when the caller reads it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__SSE2__) || defined(_MSC_VER))
+#include <immintrin.h>
+#define WAFERBLAS_STREAM_STORES 1
+#else
+#define WAFERBLAS_STREAM_STORES 0
+#endif
+
+namespace waferblas::kernels {
+
+/// Outputs of more bytes than this are streamed: the L3 of the project machine (32 MiB on one
+/// AMD EPYC CCX; server L3s per socket are of this order too).
+inline constexpr std::size_t streamed_output_bytes = std::size_t{32} << 20;
+
+/// Whether a product that writes `bytes` of output without reading them streams them.
+[[nodiscard]] constexpr bool streams_output(std::size_t bytes) noexcept { return bytes > streamed_output_bytes; }
+
+/// Whether rows of `cols` elements starting at data, row_stride apart, can be streamed by
+/// stream_store: float or double on x86-64, every row 16-byte aligned (the vector stores require
+/// it) and a whole number of 16-byte vectors (so the panels of a row are too).
+template <class T>
+[[nodiscard]] bool rows_streamable(const T* data, std::ptrdiff_t row_stride, std::size_t cols) noexcept {
+    if constexpr (WAFERBLAS_STREAM_STORES && (std::is_same_v<T, double> || std::is_same_v<T, float>)) {
+        const auto bytes = [](auto count) { return static_cast<std::size_t>(count) * sizeof(T); };
+        return reinterpret_cast<std::uintptr_t>(data) % 16 == 0 && bytes(row_stride < 0 ? -row_stride : row_stride) % 16 == 0 &&
+               bytes(cols) % 16 == 0;
+    } else {
+        return false;
+    }
+}
+
+/// dst[0, W) = sum[0, W): streamed in 16-byte vectors where W elements are whole vectors (dst is
+/// then 16-byte aligned: rows_streamable), with ordinary stores otherwise. 16 bytes whatever the
+/// SIMD width, because malloc aligns to 16: 32-byte streams would leave most C arrays unstreamed.
+template <std::size_t W, class T>
+inline void stream_store(T* dst, const T (&sum)[W]) noexcept {
+#if WAFERBLAS_STREAM_STORES
+    if constexpr ((std::is_same_v<T, double> || std::is_same_v<T, float>) && W * sizeof(T) % 16 == 0) {
+        constexpr std::size_t lanes = 16 / sizeof(T);
+#pragma GCC unroll 64
+        for (std::size_t t = 0; t < W; t += lanes) {
+            if constexpr (std::is_same_v<T, double>) _mm_stream_pd(dst + t, _mm_loadu_pd(sum + t));
+            else _mm_stream_ps(dst + t, _mm_loadu_ps(sum + t));
+        }
+        return;
+    }
+#endif
+    for (std::size_t t = 0; t < W; ++t) dst[t] = sum[t];
+}
+
+/// Orders this thread's non-temporal stores before its later stores (the backend's signal that a
+/// task is done), so that the thread that joins it sees them.
+inline void stream_fence() noexcept {
+#if WAFERBLAS_STREAM_STORES
+    _mm_sfence();
+#endif
+}
+
+} // namespace waferblas::kernels
