@@ -122,8 +122,9 @@ struct spmm_reference {
 
     static dense_matrix<T> column_major(const std::vector<T>& c, const spmm_operands<T>& mm) {
         dense_matrix<T> d(static_cast<Eigen::Index>(mm.m), static_cast<Eigen::Index>(rhs_cols));
+        T* out = d.data(); // raw storage: Eigen's accessors are slow at the sanitizers' -O0
         for (std::size_t j = 0; j < rhs_cols; ++j)
-            for (std::size_t i = 0; i < mm.m; ++i) d(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = c[i + j * mm.ldc];
+            for (std::size_t i = 0; i < mm.m; ++i) out[i + j * mm.m] = c[i + j * mm.ldc];
         return d;
     }
 
@@ -309,6 +310,17 @@ TEST_CASE("small calls run serially, large ones split one PE per thread, determi
     CHECK(free_function_pes(backend::tbb{2}, small / 2, small) == 1);
     CHECK(free_function_pes(backend::openmp{2}, large / 2, large) == 2);
     CHECK(free_function_pes(backend::tbb{3}, large / 2, large) == 3);
+    // SpMM counts nnz x (width + 12) / 2: serial below 65,536 nonzero-columns-plus-overhead, so a
+    // 156-nonzero, 128-column product (karate, ~3 us) no longer wakes a thread; 7,450 nonzeros at 8
+    // columns (jagmesh7, ~17 us) still do. Saturates rather than wrapping.
+    using backend::spmm_cutoff_flops;
+    CHECK(spmm_cutoff_flops(468, 128) < backend::serial_threshold_flops);
+    CHECK(spmm_cutoff_flops(469, 128) >= backend::serial_threshold_flops);
+    CHECK(free_function_pes(backend::tbb{2}, 156, spmm_cutoff_flops(156, 128)) == 1);
+    CHECK(free_function_pes(backend::tbb{2}, 7450, spmm_cutoff_flops(7450, 8)) == 2);
+    CHECK(spmm_cutoff_flops(0, 1000) == 0);
+    CHECK(spmm_cutoff_flops(std::numeric_limits<std::size_t>::max() / 4, 100) == std::numeric_limits<std::size_t>::max());
+    CHECK(spmm_cutoff_flops(2, std::numeric_limits<std::size_t>::max() - 3) == std::numeric_limits<std::size_t>::max());
     // Deterministic: ceil(nnz / deterministic_nnz_per_pe), whatever the backend or thread count.
     const std::size_t nnz = 5 * backend::deterministic_nnz_per_pe + 1;
     for (const std::size_t t : {std::size_t{1}, std::size_t{2}, std::size_t{7}}) {

@@ -165,6 +165,55 @@ TEST_CASE("row_blocks balances nonzeros and splits a heavy row across PEs") {
     CHECK(s.imbalance() < 1.15);
 }
 
+TEST_CASE("a split balancing work counts each row's cost on top of its nonzeros, and keeps every partition invariant") {
+    // 10 rows of 100 nonzeros, then 1,000 rows of 1: by nonzeros, two PEs meet after row 9; at 4
+    // per row the work is 2,000 + 4 x 1,010 = 6,040, and half of it ends with row 405.
+    std::vector<int> ptr{0};
+    for (int r = 0; r < 1010; ++r) ptr.push_back(ptr.back() + (r < 10 ? 100 : 1));
+    const std::span<const int> row_ptr(ptr);
+    const auto by_nnz = partition_rows_by_nnz(row_ptr, 2);
+    CHECK(by_nnz.nz_begin[1] == 1000);
+    CHECK(by_nnz.row_begin[1] == 10);
+    const auto by_work = partition_rows_by_work(row_ptr, 2, 4);
+    CHECK(by_work.nz_begin[1] == 1396);
+    CHECK(by_work.row_begin[1] == 406);
+    CHECK_FALSE(by_work.splits_rows);
+
+    // Invariants on every shape and PE count: boundaries sorted and covering A, each PE's y rows
+    // start at the row holding its first nonzero, heavy rows still split (a dense row of half the
+    // nonzeros over 8 PEs), and no PE beyond 1/8 of a share plus one row's cost over its share.
+    const auto dense = generators::dense_row<double>(4000, 17, 1);
+    const auto rmat = generators::rmat<double>(10, 8, 3);
+    const csr_matrix<double> empty_rows(6, 6, {0, 0, 0, 3, 3, 3, 3}, {0, 2, 5}, {1, 2, 3});
+    const csr_matrix<double> none(0, 0, {0}, {}, {});
+    for (const auto* A : {&dense, &rmat, &empty_rows, &none})
+        for (const std::size_t parts : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{8}, std::size_t{64}})
+            for (const std::size_t cost : {std::size_t{0}, std::size_t{4}}) {
+                INFO(A->rows() << " rows, " << parts << " PEs, row cost " << cost);
+                const std::span<const int> p(A->row_ptr());
+                const auto part = partition_rows_by_work(p, parts, cost);
+                REQUIRE(part.parts() == parts);
+                CHECK(part.nz_begin.front() == 0);
+                CHECK(part.nz_begin.back() == A->nnz());
+                CHECK(part.row_begin.back() == A->rows());
+                CHECK(std::is_sorted(part.nz_begin.begin(), part.nz_begin.end()));
+                CHECK(std::is_sorted(part.row_begin.begin(), part.row_begin.end()));
+                for (std::size_t q = 1; q < parts; ++q) {
+                    const auto owner = static_cast<std::size_t>(part.row_begin[q]);
+                    if (part.nz_begin[q] < A->nnz()) CHECK((p[owner] <= part.nz_begin[q] && part.nz_begin[q] < p[owner + 1]));
+                }
+                const double share = static_cast<double>(static_cast<std::size_t>(A->nnz()) + cost * static_cast<std::size_t>(A->rows())) /
+                                     static_cast<double>(parts);
+                if (A == &dense && parts == 8) {
+                    CHECK(part.splits_rows);
+                    for (std::size_t q = 0; q < parts; ++q) {
+                        const auto rows_begun = static_cast<double>(cost) * static_cast<double>(part.row_begin[q + 1] - part.row_begin[q] + 1);
+                        CHECK(static_cast<double>(part.nz_begin[q + 1] - part.nz_begin[q]) + rows_begun <= 1.25 * share + 2 * static_cast<double>(cost) + 1);
+                    }
+                }
+            }
+}
+
 TEST_CASE("row_blocks keeps row boundaries on regular matrices: no row is split") {
     const auto A = generators::poisson3d<double>(10, 10, 10);
     const auto plan = plan_spmv(A, pe_grid{4, 4});

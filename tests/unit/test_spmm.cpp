@@ -28,15 +28,18 @@ struct dense_operand {
         : rows(static_cast<std::size_t>(m.rows())), cols(static_cast<std::size_t>(m.cols())),
           ld((l == layout::row_major ? cols : rows) + 2), lay(l),
           storage(ld * ((l == layout::row_major ? rows : cols) + 1), T(real_t<T>(99))) {
-        for (std::size_t i = 0; i < rows; ++i)
-            for (std::size_t j = 0; j < cols; ++j) view()(i, j) = m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+        const T* from = m.data(); // column-major; raw storage because the sanitizers' -O0 makes accessors slow
+        for (std::size_t j = 0; j < cols; ++j)
+            for (std::size_t i = 0; i < rows; ++i) storage[offset(i, j)] = from[i + j * rows];
     }
+    std::size_t offset(std::size_t i, std::size_t j) const { return lay == layout::row_major ? i * ld + j : i + j * ld; }
     matrix_view<T> view() { return {storage.data(), rows, cols, lay, ld}; }
     matrix_view<const T> cview() const { return {storage.data(), rows, cols, lay, ld}; }
     dense_matrix<T> to_eigen_dense() const {
         dense_matrix<T> m(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
-        for (std::size_t i = 0; i < rows; ++i)
-            for (std::size_t j = 0; j < cols; ++j) m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = cview()(i, j);
+        T* to = m.data();
+        for (std::size_t j = 0; j < cols; ++j)
+            for (std::size_t i = 0; i < rows; ++i) to[i + j * rows] = storage[offset(i, j)];
         return m;
     }
 };
@@ -67,9 +70,9 @@ void check_spmm_paths(const std::string& name, const csr_matrix<T, I>& A, std::s
             INFO(name << " op=" << to_string(o) << " width=" << width << " " << path << ": first wrong entry " << bad);
             CHECK(bad == -1);
         };
-        for (layout lb : {layout::row_major, layout::col_major})
+        for (layout lb : {layout::row_major, layout::col_major}) {
+            const dense_operand<T> Bd(B, lb);
             for (layout lc : {layout::row_major, layout::col_major}) {
-                const dense_operand<T> Bd(B, lb);
                 const std::string lays = std::string(lb == layout::row_major ? "B row" : "B col") + (lc == layout::row_major ? " C row" : " C col");
                 dense_operand<T> C(C0, lc);
                 spmm(o, alpha, A, Bd.cview(), beta, C.view());
@@ -84,6 +87,7 @@ void check_spmm_paths(const std::string& name, const csr_matrix<T, I>& A, std::s
                         verify(Cp, "plan " + to_string(grid) + " " + to_string(pl) + " " + lays);
                     }
             }
+        }
     }
 }
 

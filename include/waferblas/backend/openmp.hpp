@@ -3,7 +3,7 @@
 //   waferblas::spmv(waferblas::backend::openmp{2}, 1.0, A, x, 0.0, y);
 //
 // Runs the PE tasks in an `omp parallel for` on the chosen number of threads with a static schedule:
-// PE tasks are already balanced by nonzeros, and a static schedule gives PE p to the same thread on
+// PE tasks are already balanced (row_partition.hpp), and a static schedule gives PE p to the same thread on
 // every call, so a plan executed repeatedly finds its part of A and y in that core's cache.
 #pragma once
 

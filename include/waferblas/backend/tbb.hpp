@@ -3,8 +3,8 @@
 //   waferblas::spmv(waferblas::backend::tbb{}, 1.0, A, x, 0.0, y);    // waferblas::get_num_threads() threads
 //   waferblas::spmv(waferblas::backend::tbb{2}, 1.0, A, x, 0.0, y);   // 2 threads for this call
 //
-// Runs PE tasks with tbb::parallel_for and a static_partitioner: PE tasks are already balanced by
-// nonzeros, and a static split gives PE p to the same worker on every call, so a plan executed
+// Runs PE tasks with tbb::parallel_for and a static_partitioner: PE tasks are already balanced
+// (row_partition.hpp), and a static split gives PE p to the same worker on every call, so a plan executed
 // repeatedly finds its part of A and y in that core's cache (the "thread affinity" of a plan).
 // Tasks are whole PE work lists, never single AXPYs.
 #pragma once

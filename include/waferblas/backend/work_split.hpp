@@ -3,16 +3,19 @@
 // Two rules every CPU entry point follows:
 //   * below serial_threshold_flops a call runs on the calling thread: waking workers costs a few
 //     microseconds, more than a small product takes (crossover measured with benchmarks/bench_spmv.cpp,
-//     see docs/performance.md);
+//     see docs/performance.md); an SpMM's flops are cheaper than an SpMV's, so it counts them by
+//     spmm_cutoff_flops;
 //   * the free functions (which have no grid) split A into one PE per thread, unless the backend
 //     asks for deterministic results: then the split depends on the matrix alone (a fixed number of
 //     nonzeros per PE), so every backend and thread count computes the same sums in the same order.
+//     An SpMV's PEs balance nonzeros plus spmv_row_cost per row.
 // Plans never consult these split rules: their grid fixes the split, so they are always
 // deterministic.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
+#include <limits>
 
 #include "sequential.hpp"
 
@@ -24,6 +27,21 @@ inline constexpr std::size_t serial_threshold_flops = 32768;
 /// Deterministic split of the free functions: nonzeros per PE, and at most this many PEs.
 inline constexpr std::size_t deterministic_nnz_per_pe = 8192;
 inline constexpr std::size_t deterministic_max_pes = 4096;
+
+/// An SpMM's work in the units of serial_threshold_flops (an SpMV's flops), for the serial cutoff:
+/// nnz x (width + spmm_nonzero_overhead_columns) / 2. Counting 2 nnz x width flops put the
+/// cutoff of a 128-column product at 128 nonzeros, ~3 us, where two threads ran it 1.5x slower
+/// than one. Measured serially on 1 thread (shared matrices of 100-12,000 nonzeros, width 8, 32,
+/// 128): ~1.5 ns per nonzero plus ~0.13 ns per nonzero and column, i.e. 0.13 ns x nnz x (width +
+/// 12); two threads broke even near 7 us. This count puts the cutoff at nnz x (width + 12) =
+/// 65,536, ~8.5 us (docs/performance.md, item 6).
+inline constexpr std::size_t spmm_nonzero_overhead_columns = 12;
+[[nodiscard]] constexpr std::size_t spmm_cutoff_flops(std::size_t nnz, std::size_t width) noexcept {
+    constexpr std::size_t most = std::numeric_limits<std::size_t>::max();
+    if (width > most - spmm_nonzero_overhead_columns) return most;
+    const std::size_t per_nonzero = width + spmm_nonzero_overhead_columns;
+    return nnz > most / per_nonzero ? most : nnz * per_nonzero / 2; // saturates: huge calls stay parallel
+}
 
 /// True when a call of `flops` operations should not wake other threads.
 template <executor B>
@@ -38,6 +56,13 @@ template <executor B>
         return std::clamp<std::size_t>((nnz + deterministic_nnz_per_pe - 1) / deterministic_nnz_per_pe, 1, deterministic_max_pes);
     return runs_serially(b, flops) ? 1 : b.concurrency();
 }
+
+/// The free functions' SpMV split (partition_rows_by_work) counts each row as this many nonzeros
+/// on top of its own: a row's loop start, reduction and y store. Measured on each half of a 2-way
+/// split, one thread (rmat16): by nonzeros alone 628 / 1,015 us, with 4 per row 820 / 837; also
+/// the slower half of rmat18 8.0 -> 7.3 ms, arrow 142 -> 112 us, Maragal_6 267 -> 252 us, regular
+/// meshes unchanged (docs/performance.md, item 0).
+inline constexpr std::size_t spmv_row_cost = 4;
 
 /// A scatter (below) goes parallel only above this many flops: its two phases and the partials
 /// cost more than a gather's split (measured with benchmarks/bench_spmv.cpp, spmv_transposed).

@@ -37,7 +37,7 @@ void spmm(const Backend& backend, op o, std::type_identity_t<typename M::value_t
                                              beta, C);
             return;
         }
-        const std::size_t pes = backend::free_function_pes(backend, s.val.size(), 2 * s.val.size() * C.cols());
+        const std::size_t pes = backend::free_function_pes(backend, s.val.size(), backend::spmm_cutoff_flops(s.val.size(), C.cols()));
         if (pes == 1) { // the common small or single-thread case: no partition, no split-row scratch
             detail::spmm_whole_rows(std::span<const I>(s.ptr), std::span<const I>(s.idx), std::span<const T>(s.val), s.values_all_one, alpha, B,
                                     beta, C);

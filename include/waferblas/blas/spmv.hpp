@@ -53,7 +53,7 @@ void spmv(const Backend& backend, op o, std::type_identity_t<typename M::value_t
             });
             return;
         }
-        const auto part = partition_rows_by_nnz<I>(s.ptr, pes);
+        const auto part = partition_rows_by_work<I>(s.ptr, pes, backend::spmv_row_cost);
         const kernels::row_blocks_view<T, I> blocks{s.ptr, s.idx, s.val, &part, s.values_all_one};
         detail::execute_spmv(backend, blocks, alpha, xv, beta, yv);
     } else if (o == op::conj_transpose) {

@@ -67,7 +67,7 @@ void execute_spmv(const Backend& backend, const checkerboard_blocks<T, I>& b, co
 template <class Backend, class T, class I>
 void execute_spmm(const Backend& backend, const kernels::row_blocks_view<T, I>& A, T alpha, matrix_view<const T> B,
                   T beta, matrix_view<T> C) {
-    if (serial_instead(backend, 2 * A.col_idx.size() * C.cols())) return execute_spmm(backend::sequential{}, A, alpha, B, beta, C);
+    if (serial_instead(backend, backend::spmm_cutoff_flops(A.col_idx.size(), C.cols()))) return execute_spmm(backend::sequential{}, A, alpha, B, beta, C);
     const auto Bs = kernels::strided(B);
     const auto Cs = kernels::strided(C);
     kernels::with_value_stream(A.values.data(), A.all_values_one, [&](auto val) {
@@ -105,7 +105,7 @@ void spmm_whole_rows(std::span<const I> ptr, std::span<const I> idx, std::span<c
 template <class Backend, class T, class I>
 void execute_spmm(const Backend& backend, const checkerboard_blocks<T, I>& b, const pe_grid& grid, T alpha,
                   matrix_view<const T> B, T beta, matrix_view<T> C) {
-    if (serial_instead(backend, 2 * b.idx.size() * C.cols())) return execute_spmm(backend::sequential{}, b, grid, alpha, B, beta, C);
+    if (serial_instead(backend, backend::spmm_cutoff_flops(b.idx.size(), C.cols()))) return execute_spmm(backend::sequential{}, b, grid, alpha, B, beta, C);
     const std::size_t n = C.cols();
     std::vector<T> acc(grid.rows() * 2 * n); // 2n per task: row_axpys's output and its scratch
     const auto Bs = kernels::strided(B);
@@ -218,7 +218,7 @@ void execute_conj_gather_spmm(const Backend& backend, std::span<const I> ptr, st
     const std::size_t rows = ptr.size() - 1, n = C.cols();
     const auto Bs = kernels::strided(B);
     const auto Cs = kernels::strided(C);
-    const std::size_t pes = backend::free_function_pes(backend, val.size(), 2 * val.size() * n);
+    const std::size_t pes = backend::free_function_pes(backend, val.size(), backend::spmm_cutoff_flops(val.size(), n));
     std::vector<T> acc(pes * n);
     if (pes == 1) return kernels::conj_gather_spmm<T, I>(ptr, idx, val, 0, rows, alpha, Bs, beta, Cs, acc.data());
     const auto split = balanced_split<I>(ptr, pes);

@@ -19,14 +19,17 @@
 
 // Kernels compiled out of line so that their loops do not depend on the caller they would be
 // inlined into: csr_spmv_rows (a PE's whole row range per call), long_row_axpys (rare, large) and
-// the row-group kernels.
-#ifndef WAFERBLAS_NOINLINE
+// the row-group kernels. They also start on a 64-byte boundary, so that their loops do not depend
+// on where the linker puts them either: csr_spmv_rows on `arrow` (rows of 2 nonzeros) took
+// 214-242 us when it began 32 bytes past a 64-byte boundary and 131-175 us at 0 or 48 past one,
+// in builds differing only in unrelated code (standalone loop, 1 thread; docs/performance.md).
+#ifndef WAFERBLAS_OUT_OF_LINE
 #if defined(__GNUC__) || defined(__clang__)
-#define WAFERBLAS_NOINLINE [[gnu::noinline]]
+#define WAFERBLAS_OUT_OF_LINE [[gnu::noinline, gnu::aligned(64)]]
 #elif defined(_MSC_VER)
-#define WAFERBLAS_NOINLINE __declspec(noinline)
+#define WAFERBLAS_OUT_OF_LINE __declspec(noinline)
 #else
-#define WAFERBLAS_NOINLINE
+#define WAFERBLAS_OUT_OF_LINE
 #endif
 #endif
 
@@ -195,7 +198,7 @@ inline void streamed_row_axpys(const I* idx, V val, std::size_t b, std::size_t e
 /// are n-element scratch (even may be the output emit writes, element by element). Kept out of
 /// line so that the short-row loops that call it compile as they would without it.
 template <class T, class I, class Emit, value_stream<T> V>
-WAFERBLAS_NOINLINE void long_row_axpys(const I* idx, V val, std::size_t b, std::size_t e, const T* B,
+WAFERBLAS_OUT_OF_LINE void long_row_axpys(const I* idx, V val, std::size_t b, std::size_t e, const T* B,
                                        std::ptrdiff_t ldb, std::size_t n, T* even, T* odd, Emit emit) noexcept {
     if ((e - b) * n * sizeof(T) > streamed_row_bytes) {
         streamed_row_axpys(idx, val, b, e, B, ldb, n, even, odd);
@@ -295,7 +298,7 @@ inline void group_axpys_panels(const I* idx, V val, std::size_t len, const T* B,
 /// unit-stride B and C). Out of line, like long_row_axpys, so the row loop around it compiles as
 /// it would without it; a call covers G rows of at least 512-byte B rows.
 template <std::size_t G, class T, class I, value_stream<T> V>
-WAFERBLAS_NOINLINE void group_axpys_store(const I* idx, V val, std::size_t len, const T* B, std::ptrdiff_t ldb,
+WAFERBLAS_OUT_OF_LINE void group_axpys_store(const I* idx, V val, std::size_t len, const T* B, std::ptrdiff_t ldb,
                                           const strided_matrix<T>& C, std::size_t i, T alpha, T beta) noexcept {
     T* c0 = C.row(i);
     const std::ptrdiff_t ldc = C.row_stride;
@@ -356,7 +359,7 @@ template <class T, class I>
 /// kernel compiled on its own keeps its short-row loop whatever it would be inlined into (inlined
 /// into a caller's loop it took 31 instead of 27 instructions per row of 2 nonzeros, callgrind).
 template <bool Unit, class T, class I, value_stream<T> V>
-WAFERBLAS_NOINLINE void csr_spmv_rows(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, T alpha,
+WAFERBLAS_OUT_OF_LINE void csr_spmv_rows(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, T alpha,
                                       const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy) noexcept {
     const std::ptrdiff_t sy = Unit ? 1 : incy;
     const auto rows = [&]<bool Stream>() {
@@ -437,7 +440,7 @@ inline void row_axpys_stream_panels(const I* idx, V val, std::size_t b, std::siz
 /// a streamed C. Stream (beta = 0, stream_store.hpp): rows neither grouped nor long are streamed
 /// to C, and the stores are fenced before returning.
 template <bool Stream, class T, class I, value_stream<T> V>
-WAFERBLAS_NOINLINE void rows_with_groups_store(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re,
+WAFERBLAS_OUT_OF_LINE void rows_with_groups_store(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re,
                                                const strided_matrix<const T>& B, const strided_matrix<T>& C, T alpha, T beta,
                                                T* acc) noexcept {
     static_assert(max_group_rows == 3, "one call per group size");
