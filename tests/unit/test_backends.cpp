@@ -468,8 +468,10 @@ TEST_CASE_TEMPLATE("a matrix of ones is multiplied without reading its values, b
         {"dense row 7 of 20000", pattern_of(gen::dense_row<T>(20000, 7, 52))},
         {"arrowhead 300", pattern_of(gen::arrowhead<T>(300, 2, 53))},
         {"poisson2d 5x4 x 3 dofs", pattern_of(node_blocked(gen::poisson2d<T>(5, 4), 3, 54))}};
-    for (const auto& [case_name, ones] : cases) {
-        const std::string name = case_name; // INFO's lambda may not capture a structured binding (clang 14)
+    for (const auto& one_case : cases) {
+        // Not a structured binding: clang 14 lets no lambda capture one (INFO's included).
+        const std::string& name = one_case.first;
+        const auto& ones = one_case.second;
         REQUIRE(ones.all_values_one());
         csr_matrix<T> read = ones; // the same ones, read from the array: values() forgets the property
         (void)read.values();
@@ -500,7 +502,8 @@ TEST_CASE_TEMPLATE("a matrix of ones is multiplied without reading its values, b
         for (bool deterministic : {false, true})
             for_each_backend(deterministic, [&](const auto& b, const std::string& bname) {
                 const std::string on = " on " + bname + (deterministic ? " (deterministic)" : "");
-                for (const auto& [alpha, beta] : {std::pair{T(1), T(0)}, std::pair{T(-2), T(0)}, std::pair{T(0.5), T(1.5)}}) {
+                for (const auto& alpha_beta : {std::pair{T(1), T(0)}, std::pair{T(-2), T(0)}, std::pair{T(0.5), T(1.5)}}) {
+                    const T alpha = alpha_beta.first, beta = alpha_beta.second;
                     const std::string ab = " alpha " + std::to_string(alpha) + " beta " + std::to_string(beta) + on;
                     same("spmv" + ab, [&](const auto& A, const auto&, std::vector<T>& y) { spmv(b, op::none, alpha, A, x, beta, y); });
                     same("strided spmv" + ab,

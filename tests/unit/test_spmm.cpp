@@ -109,9 +109,10 @@ TEST_CASE_TEMPLATE("spmm tiles long rows over the register panels: correct on ev
                    double, std::complex<double>) {
     // A row of 300 nonzeros against B of 40 and 130 columns: its B rows outgrow L1 across the
     // panel passes, so real unit-stride operands take the tiled kernel (chunks, even/odd sums kept
-    // in memory between them); split over PEs, the heads and carries of those rows do too.
+    // in memory between them) at 130 columns, and at 40 where 40 is more than one panel (not for
+    // float with AVX-512); split over PEs, the heads and carries of those rows do too.
     const auto A = generators::arrowhead<T>(300, 2, 5);
-    if constexpr (std::is_floating_point_v<T>) REQUIRE(kernels::is_long_row<T>(300, 40));
+    if constexpr (std::is_floating_point_v<T>) REQUIRE(kernels::is_long_row<T>(300, 130));
     for (std::size_t width : {40u, 130u}) check_spmm_paths<T, std::int32_t>("arrowhead 300", A, width);
 
     // Column j of a 130-column product is bitwise column j computed alone (one panel, untiled).
@@ -152,6 +153,45 @@ TEST_CASE_TEMPLATE("spmm runs rows with the same columns together: correct on ev
         // Column j of a 130-column product (grouped rows) is bitwise column j alone (row by row).
         check_columns_alone(A, 130, 8);
     }
+}
+
+TEST_CASE_TEMPLATE("panel sums add element by element, whatever the pack width", T, float, double) {
+    // The SpMM register panels (kernels::panel_sums) hold W sums as W / lanes vector packs. Every
+    // width the kernels use, 1 to a whole panel, must keep element t in lane t % lanes of pack
+    // t / lanes and add exactly as a scalar loop would (products of small integers are exact, so
+    // the check holds with and without FMA contraction).
+    const auto check_width = [&]<std::size_t W>() {
+        using sums = kernels::panel_sums<T, W>;
+        static_assert(sums::lanes * sums::packs == W && sums::lanes <= kernels::simd_lanes<T>);
+        std::vector<T> b(W), start(W), expect(W), out(W);
+        for (std::size_t t = 0; t < W; ++t) {
+            b[t] = T(static_cast<int>(t % 7) - 3);
+            start[t] = T(static_cast<int>(t) + 1);
+        }
+        sums s, z, u;
+        s.load(start.data());
+        z.zero();
+        z.add_scaled(T(2), b.data()); // z = 2 b
+        s.add_scaled(T(-5), b.data());
+        s.add(z);
+        u.zero();
+        for (std::size_t t = 0; t < W; ++t) expect[t] = start[t] + T(-5) * b[t] + T(2) * b[t];
+        s.store(out.data());
+        u.store(b.data());
+        for (std::size_t t = 0; t < W; ++t) {
+            INFO("W = " << W << ", element " << t);
+            CHECK(out[t] == expect[t]);
+            CHECK(s[t] == expect[t]);
+            CHECK(b[t] == T(0));
+        }
+    };
+    check_width.template operator()<1>();
+    check_width.template operator()<2>();
+    check_width.template operator()<4>();
+    check_width.template operator()<8>();
+    check_width.template operator()<16>();
+    check_width.template operator()<kernels::accumulator_panel<T>>();
+    CHECK(kernels::panel_sums<T, kernels::accumulator_panel<T>>::lanes == kernels::simd_lanes<T>);
 }
 
 TEST_CASE("rows run together only when they have the same columns, lie within the range, and B rows are wide") {

@@ -60,27 +60,19 @@ template <bool Unit, class T, class I, value_stream<T> V>
 
 /// r0 += the even and r1 += the odd nonzeros of [b, e) times B[idx[k], 0 .. W) (W a compile-time
 /// width; the even/odd split counts from b). Two sets so that two independent FMA chains hide the
-/// FMA latency; inlined, both stay in SIMD registers.
+/// FMA latency; inlined, both stay in SIMD registers (simd.hpp, panel_sums).
 template <std::size_t W, class T, class I, value_stream<T> V>
-inline void accumulate_pairs(const I* idx, V val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb, T (&r0)[W],
-                             T (&r1)[W]) noexcept {
+inline void accumulate_pairs(const I* idx, V val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
+                             panel_sums<T, W>& r0, panel_sums<T, W>& r1) noexcept {
     std::size_t k = b;
     for (; k + 1 < e; k += 2) {
         const T a0 = val[k], a1 = val[k + 1];
         const T* b0 = B + static_cast<std::ptrdiff_t>(idx[k]) * ldb;
         const T* b1 = B + static_cast<std::ptrdiff_t>(idx[k + 1]) * ldb;
-#pragma GCC unroll 64
-        for (std::size_t t = 0; t < W; ++t) {
-            r0[t] += a0 * b0[t];
-            r1[t] += a1 * b1[t];
-        }
+        r0.add_scaled(a0, b0);
+        r1.add_scaled(a1, b1);
     }
-    if (k < e) {
-        const T a0 = val[k];
-        const T* b0 = B + static_cast<std::ptrdiff_t>(idx[k]) * ldb;
-#pragma GCC unroll 64
-        for (std::size_t t = 0; t < W; ++t) r0[t] += a0 * b0[t];
-    }
+    if (k < e) r0.add_scaled(val[k], B + static_cast<std::ptrdiff_t>(idx[k]) * ldb);
 }
 
 /// sum_{k in [b, e)} val[k] * B[idx[k], 0 .. W), handed to emit(t, sum_t): the sums stay in SIMD
@@ -89,10 +81,13 @@ inline void accumulate_pairs(const I* idx, V val, std::size_t b, std::size_t e, 
 template <std::size_t W, class T, class I, class Emit, value_stream<T> V>
 inline void row_axpys_fixed(const I* idx, V val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
                             Emit&& emit) noexcept {
-    T r0[W] = {}, r1[W] = {};
+    panel_sums<T, W> r0, r1;
+    r0.zero();
+    r1.zero();
     accumulate_pairs<W>(idx, val, b, e, B, ldb, r0, r1);
+    r0.add(r1);
 #pragma GCC unroll 64
-    for (std::size_t t = 0; t < W; ++t) emit(t, r0[t] + r1[t]);
+    for (std::size_t t = 0; t < W; ++t) emit(t, r0[t]);
 }
 
 /// Columns [c, n) in panels of W, then W/2, ..., 1 for the rest: one pass over the row per panel;
@@ -140,22 +135,17 @@ template <class T>
 template <std::size_t W, bool First, class T, class I, value_stream<T> V>
 inline void chunk_axpys_fixed(const I* idx, V val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
                               T* even, T* odd) noexcept {
-    T r0[W], r1[W];
+    panel_sums<T, W> r0, r1;
     if constexpr (First) {
-#pragma GCC unroll 64
-        for (std::size_t t = 0; t < W; ++t) r0[t] = r1[t] = T{};
+        r0.zero();
+        r1.zero();
     } else {
-        // Separate loops: interleaved loads/stores of the two sets keep GCC from vectorising.
-#pragma GCC unroll 64
-        for (std::size_t t = 0; t < W; ++t) r0[t] = even[t];
-#pragma GCC unroll 64
-        for (std::size_t t = 0; t < W; ++t) r1[t] = odd[t];
+        r0.load(even);
+        r1.load(odd);
     }
     accumulate_pairs<W>(idx, val, b, e, B, ldb, r0, r1);
-#pragma GCC unroll 64
-    for (std::size_t t = 0; t < W; ++t) even[t] = r0[t];
-#pragma GCC unroll 64
-    for (std::size_t t = 0; t < W; ++t) odd[t] = r1[t];
+    r0.store(even);
+    r1.store(odd);
 }
 
 /// chunk_axpys_fixed over columns [c, n) in panels of W, W/2, ..., 1 (the panels row_axpys_panels uses).
@@ -255,34 +245,33 @@ template <class I>
 /// rows): emit(g, t, sum) with row g's sum over B[idx[k], 0 .. W), in accumulate_pairs' order.
 template <std::size_t G, std::size_t W, class T, class I, class Emit, value_stream<T> V>
 inline void group_axpys_fixed(const I* idx, V val, std::size_t len, const T* B, std::ptrdiff_t ldb, Emit&& emit) noexcept {
-    T r0[G][W] = {}, r1[G][W] = {};
+    panel_sums<T, W> r0[G], r1[G];
+#pragma GCC unroll 4
+    for (std::size_t g = 0; g < G; ++g) {
+        r0[g].zero();
+        r1[g].zero();
+    }
     std::size_t k = 0;
     for (; k + 1 < len; k += 2) {
         const T* b0 = B + static_cast<std::ptrdiff_t>(idx[k]) * ldb;
         const T* b1 = B + static_cast<std::ptrdiff_t>(idx[k + 1]) * ldb;
 #pragma GCC unroll 4
         for (std::size_t g = 0; g < G; ++g) {
-            const T a0 = val[g * len + k], a1 = val[g * len + k + 1];
-#pragma GCC unroll 64
-            for (std::size_t t = 0; t < W; ++t) {
-                r0[g][t] += a0 * b0[t];
-                r1[g][t] += a1 * b1[t];
-            }
+            r0[g].add_scaled(val[g * len + k], b0);
+            r1[g].add_scaled(val[g * len + k + 1], b1);
         }
     }
     if (k < len) {
         const T* b0 = B + static_cast<std::ptrdiff_t>(idx[k]) * ldb;
 #pragma GCC unroll 4
-        for (std::size_t g = 0; g < G; ++g) {
-            const T a0 = val[g * len + k];
-#pragma GCC unroll 64
-            for (std::size_t t = 0; t < W; ++t) r0[g][t] += a0 * b0[t];
-        }
+        for (std::size_t g = 0; g < G; ++g) r0[g].add_scaled(val[g * len + k], b0);
     }
 #pragma GCC unroll 4
-    for (std::size_t g = 0; g < G; ++g)
+    for (std::size_t g = 0; g < G; ++g) {
+        r0[g].add(r1[g]);
 #pragma GCC unroll 64
-        for (std::size_t t = 0; t < W; ++t) emit(g, t, r0[g][t] + r1[g][t]);
+        for (std::size_t t = 0; t < W; ++t) emit(g, t, r0[g][t]);
+    }
 }
 
 /// group_axpys_fixed over columns [c, n) in panels of W, W/2, ..., 1.
@@ -425,7 +414,9 @@ template <std::size_t W, class T, class I, value_stream<T> V>
 inline void row_axpys_stream_panels(const I* idx, V val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
                                     std::size_t c, std::size_t n, T alpha, T* crow) noexcept {
     for (; c + W <= n; c += W) {
-        T r0[W] = {}, r1[W] = {};
+        panel_sums<T, W> r0, r1;
+        r0.zero();
+        r1.zero();
         accumulate_pairs<W>(idx, val, b, e, B + c, ldb, r0, r1);
         T sum[W];
 #pragma GCC unroll 64
