@@ -86,6 +86,22 @@ inline void store_pack(T* p, const pack<T, N>& v) noexcept {
     else std::memcpy(p, &v, sizeof v);
 }
 
+/// a * b + c rounded as a pack's element is: once where the target has fused multiply-add (GCC
+/// and Clang contract a pack's `v += a * b` into FMAs there), twice where it has none. Spelled out
+/// for one-element panels because GCC's loop vectoriser may turn a scalar sum into an in-order
+/// vector reduction whose multiplies are then not contracted: a one-column product of `float`
+/// then differed from the same column of a wider one (-march=native, AVX2 or AVX-512).
+template <class T>
+[[nodiscard]] inline T multiply_add(T a, T b, T c) noexcept {
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__FMA__) || defined(__ARM_FEATURE_FMA))
+    if constexpr (std::is_same_v<T, float>) return __builtin_fmaf(a, b, c);
+    else if constexpr (std::is_same_v<T, double>) return __builtin_fma(a, b, c);
+    else return a * b + c;
+#else
+    return a * b + c;
+#endif
+}
+
 /// W sums of T (W a power of two) held as W / lanes packs: the accumulator set of a panel.
 template <class T, std::size_t W>
 struct panel_sums {
@@ -109,7 +125,10 @@ struct panel_sums {
     /// this[t] += a * b[t] for t in [0, W).
     void add_scaled(T a, const T* b) noexcept {
 #pragma GCC unroll 16
-        for (std::size_t q = 0; q < packs; ++q) v[q] += a * load_pack<lanes>(b + q * lanes);
+        for (std::size_t q = 0; q < packs; ++q) {
+            if constexpr (lanes == 1) v[q] = multiply_add(a, b[q], v[q]);
+            else v[q] += a * load_pack<lanes>(b + q * lanes);
+        }
     }
     /// this[t] += o[t].
     void add(const panel_sums& o) noexcept {
