@@ -273,7 +273,7 @@ TEST_CASE("threads sharing one const plan or one const matrix get identical resu
         INFO("thread " << t);
         REQUIRE(got[t].row.size() == 2 * repeats);
         for (std::size_t r = 0; r < 2 * repeats; ++r) {
-            INFO((r < repeats ? "tbb" : "openmp") << " run " << r % repeats);
+            INFO(std::string(r < repeats ? "tbb" : "openmp") << " run " << r % repeats);
             CHECK(bitwise_equal(got[t].row[r], want_row));
             CHECK(bitwise_equal(got[t].board[r], want_board));
             CHECK(bitwise_equal(got[t].free[r], want_free));
@@ -448,7 +448,7 @@ TEST_CASE("A^H of a complex CSC matrix is a parallel gather of whole rows: corre
     mref.check(c_seq, mm);
     for (bool deterministic : {false, true})
         for_each_backend(deterministic, [&](const auto& b, const std::string& bname) {
-            INFO(bname << (deterministic ? " deterministic" : ""));
+            INFO(bname << std::string(deterministic ? " deterministic" : "")); // a std::string: doctest prints a char* as a pointer
             auto y = y0;
             auto c = mm.c0;
             spmv(b, op::conj_transpose, alpha, Ac, x, beta, y);
@@ -521,7 +521,7 @@ TEST_CASE_TEMPLATE("a matrix of ones is multiplied without reading its values, b
                         auto got = random_vector<T>(m * k, 58), want = got;
                         spmm(b, op::none, T(1), ones, matrix_view<const T>(B.data(), n, k), T(0), matrix_view<T>(got.data(), m, k, lc));
                         spmm(b, op::none, T(1), read, matrix_view<const T>(B.data(), n, k), T(0), matrix_view<T>(want.data(), m, k, lc));
-                        INFO(name << ": " << wk << (lc == layout::row_major ? " C row-major" : " C column-major"));
+                        INFO(name << ": " << wk << std::string(lc == layout::row_major ? " C row-major" : " C column-major"));
                         CHECK_MESSAGE(first_difference(got, want) == -1, "first differing entry " << first_difference(got, want));
                     }
                     for (const pe_grid grid : {pe_grid{3, 2}, pe_grid{16, 16}}) {
