@@ -418,9 +418,10 @@ inline void row_axpys_stream_panels(const I* idx, V val, std::size_t b, std::siz
         r0.zero();
         r1.zero();
         accumulate_pairs<W>(idx, val, b, e, B + c, ldb, r0, r1);
+        r0.add(r1); // the even and odd sets added as row_axpys_fixed adds them
         T sum[W];
 #pragma GCC unroll 64
-        for (std::size_t t = 0; t < W; ++t) sum[t] = alpha * (r0[t] + r1[t]);
+        for (std::size_t t = 0; t < W; ++t) sum[t] = alpha * r0[t];
         stream_store(crow + c, sum);
     }
     if constexpr (W > 1) row_axpys_stream_panels<W / 2>(idx, val, b, e, B, ldb, c, n, alpha, crow);

@@ -36,7 +36,7 @@ inline constexpr std::size_t accumulator_panel = simd_register_bytes * accumulat
 // rather than as fixed-length arrays left to the compiler's straight-line (SLP) vectoriser: GCC 12
 // at -march=native on an AVX-512 machine cut a 32-double panel into scalar, 2-, 4- and 8-wide
 // pieces, or kept it all scalar with spills, and `wiki-Vote` at 32 columns took 1,027 us instead
-// of 270 (one thread). A pack's arithmetic is element-wise, in the order a scalar loop would do
+// of 264 (one thread, docs/performance.md item 0). A pack's arithmetic is element-wise, in the order a scalar loop would do
 // it, so results do not change with the pack width.
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -69,13 +69,15 @@ struct pack_of<T, 1> {
 template <class T, std::size_t N>
 using pack = typename detail::pack_of<T, N>::type;
 
+// load_pack and store_pack: a memcpy (one unaligned vector access) for a pack, a plain access for
+// one element, which stays one at -O0 (the sanitizer builds) too.
 template <std::size_t N, class T>
 [[nodiscard]] inline pack<T, N> load_pack(const T* p) noexcept {
     if constexpr (N == 1) {
         return *p;
     } else {
         pack<T, N> v;
-        std::memcpy(&v, p, sizeof v); // unaligned: one vector load
+        std::memcpy(&v, p, sizeof v);
         return v;
     }
 }
