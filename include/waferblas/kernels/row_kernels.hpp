@@ -12,26 +12,11 @@
 
 #include "../core/scalar.hpp"
 #include "dense_operand.hpp"
+#include "out_of_line.hpp"
 #include "prefetch.hpp"
 #include "simd.hpp"
 #include "stream_store.hpp"
 #include "value_stream.hpp"
-
-// Kernels compiled out of line so that their loops do not depend on the caller they would be
-// inlined into: csr_spmv_rows (a PE's whole row range per call), long_row_axpys (rare, large) and
-// the row-group kernels. They also start on a 64-byte boundary, so that their loops do not depend
-// on where the linker puts them either: csr_spmv_rows on `arrow` (rows of 2 nonzeros) took
-// 214-242 us when it began 32 bytes past a 64-byte boundary and 131-175 us at 0 or 48 past one,
-// in builds differing only in unrelated code (standalone loop, 1 thread; docs/performance.md).
-#ifndef WAFERBLAS_OUT_OF_LINE
-#if defined(__GNUC__) || defined(__clang__)
-#define WAFERBLAS_OUT_OF_LINE [[gnu::noinline, gnu::aligned(64)]]
-#elif defined(_MSC_VER)
-#define WAFERBLAS_OUT_OF_LINE __declspec(noinline)
-#else
-#define WAFERBLAS_OUT_OF_LINE
-#endif
-#endif
 
 namespace waferblas::kernels {
 

@@ -12,13 +12,14 @@
 
 #include "../core/scalar.hpp"
 #include "dense_operand.hpp"
+#include "out_of_line.hpp"
 
 namespace waferblas::kernels {
 
 /// One PE's share of a parallel scatter: out[j * inc] += (alpha x_i) * M[i, j] (conjugated when
 /// Conj) for the nonzeros [kb, ke) of M, the first of which lies in row `row`.
 template <bool Conj, class T, class I>
-void scatter_spmv_part(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, std::size_t row,
+WAFERBLAS_OUT_OF_LINE void scatter_spmv_part(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, std::size_t row,
                        std::size_t kb, std::size_t ke, T alpha, const T* x, std::ptrdiff_t incx, T* out,
                        std::ptrdiff_t inc) noexcept {
     for (std::size_t i = row; kb < ke; ++i) {
@@ -32,7 +33,7 @@ void scatter_spmv_part(std::span<const I> ptr, std::span<const I> idx, std::span
 /// One PE's share of a parallel SpMM scatter: out[j, :] += alpha M[i, j] B[i, :] for the nonzeros
 /// [kb, ke) of M, the first in row `row`.
 template <bool Conj, class T, class I>
-void scatter_spmm_part(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, std::size_t row,
+WAFERBLAS_OUT_OF_LINE void scatter_spmm_part(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, std::size_t row,
                        std::size_t kb, std::size_t ke, T alpha, const strided_matrix<const T>& B,
                        const strided_matrix<T>& out) noexcept {
     for (std::size_t i = row; kb < ke; ++i) {
@@ -75,7 +76,7 @@ namespace waferblas::kernels {
 /// the one gather that needs conjugated values (A^H for a CSC A), kept apart so the hot gather
 /// kernels stay free of it. Whole rows, each summed in CSR order.
 template <class T, class I>
-void conj_gather_spmv(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, std::size_t rb, std::size_t re,
+WAFERBLAS_OUT_OF_LINE void conj_gather_spmv(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, std::size_t rb, std::size_t re,
                       T alpha, const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy) noexcept {
     for (std::size_t i = rb; i < re; ++i) {
         T s{};
@@ -88,7 +89,7 @@ void conj_gather_spmv(std::span<const I> ptr, std::span<const I> idx, std::span<
 /// C[i, :] = alpha conj(M)[i, :] B + beta C[i, :] for the rows i in [rb, re) of M given by CSR
 /// arrays; acc holds C.cols elements.
 template <class T, class I>
-void conj_gather_spmm(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, std::size_t rb, std::size_t re,
+WAFERBLAS_OUT_OF_LINE void conj_gather_spmm(std::span<const I> ptr, std::span<const I> idx, std::span<const T> val, std::size_t rb, std::size_t re,
                       T alpha, const strided_matrix<const T>& B, T beta, const strided_matrix<T>& C, T* acc) noexcept {
     for (std::size_t i = rb; i < re; ++i) {
         std::fill(acc, acc + C.cols, T{});
