@@ -99,7 +99,9 @@ TEST_CASE_TEMPLATE("eigen: from_eigen reads uncompressed matrices and keeps expl
 TEST_CASE_TEMPLATE("eigen: empty and degenerate shapes convert both ways", TI, ALL_TI) {
     using T = typename TI::first_type;
     using I = typename TI::second_type;
-    for (const auto& [m, n] : {std::pair{0, 0}, std::pair{0, 5}, std::pair{5, 0}, std::pair{3, 4}}) {
+    // Named copies, not structured bindings: clang 14 lets no lambda capture one (INFO's included).
+    for (const auto& shape : {std::pair{0, 0}, std::pair{0, 5}, std::pair{5, 0}, std::pair{3, 4}}) {
+        const int m = shape.first, n = shape.second;
         INFO(m << "x" << n);
         const csr_matrix<T, I> A(static_cast<I>(m), static_cast<I>(n));
         const auto E = to_eigen(A);

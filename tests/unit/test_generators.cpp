@@ -105,7 +105,9 @@ bool within_binomial(double x, double trials, double p) {
 TEST_CASE_TEMPLATE("generators: poisson2d is the 5-point stencil with x fastest and nnz = 5n - 2(nx + ny)", TI, ALL_TI) {
     using T = typename TI::first_type;
     using I = typename TI::second_type;
-    for (const auto& [nx, ny] : {std::pair{1, 1}, std::pair{1, 7}, std::pair{7, 1}, std::pair{4, 3}, std::pair{12, 10}}) {
+    // Named copies, not structured bindings: clang 14 lets no lambda capture one (INFO's included).
+    for (const auto& shape : {std::pair{1, 1}, std::pair{1, 7}, std::pair{7, 1}, std::pair{4, 3}, std::pair{12, 10}}) {
+        const int nx = shape.first, ny = shape.second;
         INFO(nx << "x" << ny);
         const auto A = gen::poisson2d<T, I>(nx, ny);
         A.validate();
@@ -121,8 +123,9 @@ TEST_CASE_TEMPLATE("generators: poisson2d is the 5-point stencil with x fastest 
 TEST_CASE_TEMPLATE("generators: poisson3d is the 7-point stencil with nnz = 7n - 2(nx ny + ny nz + nx nz)", TI, ALL_TI) {
     using T = typename TI::first_type;
     using I = typename TI::second_type;
-    for (const auto& [nx, ny, nz] : {std::array{1, 1, 1}, std::array{6, 5, 4}, std::array{3, 1, 2}, std::array{1, 1, 9},
-                                    std::array{2, 3, 4}, std::array{5, 5, 1}}) {
+    for (const auto& shape : {std::array{1, 1, 1}, std::array{6, 5, 4}, std::array{3, 1, 2}, std::array{1, 1, 9},
+                              std::array{2, 3, 4}, std::array{5, 5, 1}}) {
+        const int nx = shape[0], ny = shape[1], nz = shape[2];
         INFO(nx << "x" << ny << "x" << nz);
         const auto A = gen::poisson3d<T, I>(nx, ny, nz);
         A.validate();
@@ -161,7 +164,8 @@ TEST_CASE("generators: poisson with an empty side is 0x0, negative sides and ove
 TEST_CASE_TEMPLATE("generators: banded stores exactly the band, clipped to the matrix, with non-zero values", TI, ALL_TI) {
     using T = typename TI::first_type;
     using I = typename TI::second_type;
-    for (const auto& [n, l, u] : {std::array<std::int64_t, 3>{1, 0, 0}, {10, 0, 0}, {10, 2, 3}, {10, 9, 9}, {10, 20, 1}, {80, 3, 5}, {0, 2, 2}}) {
+    for (const auto& widths : {std::array<std::int64_t, 3>{1, 0, 0}, {10, 0, 0}, {10, 2, 3}, {10, 9, 9}, {10, 20, 1}, {80, 3, 5}, {0, 2, 2}}) {
+        const std::int64_t n = widths[0], l = widths[1], u = widths[2];
         INFO(n << " " << l << " " << u);
         const auto A = gen::banded<T, I>(n, l, u, 5);
         A.validate();
@@ -237,8 +241,10 @@ TEST_CASE("generators: random_sparse at density 0 is empty and at density 1 is d
 }
 
 TEST_CASE("generators: random_sparse nnz is binomial(rows*cols, density), spread evenly over the matrix") {
-    for (const auto& [m, n, p] : {std::tuple{400, 300, 0.05}, std::tuple{3000, 2000, 1e-4}, std::tuple{100, 100, 0.9},
-                                 std::tuple{1, 5000, 0.2}, std::tuple{5000, 1, 0.2}}) {
+    for (const auto& shape : {std::tuple{400, 300, 0.05}, std::tuple{3000, 2000, 1e-4}, std::tuple{100, 100, 0.9},
+                              std::tuple{1, 5000, 0.2}, std::tuple{5000, 1, 0.2}}) {
+        const int m = std::get<0>(shape), n = std::get<1>(shape);
+        const double p = std::get<2>(shape);
         INFO(m << "x" << n << " at " << p);
         const auto A = gen::random_sparse<double>(m, n, p, 99);
         const double cells = double(m) * double(n);
@@ -263,7 +269,7 @@ TEST_CASE("generators: every cell of random_sparse, including the first and last
     for (int s = 0; s < seeds; ++s) {
         const auto A = gen::random_sparse<float>(m, n, p, static_cast<std::uint64_t>(s));
         for (int i = 0; i < m; ++i)
-            for (auto k = A.row_ptr()[i]; k < A.row_ptr()[i + 1]; ++k) ++hits[static_cast<std::size_t>(i * n + A.col_idx()[static_cast<std::size_t>(k)])];
+            for (auto k = A.row_ptr()[static_cast<std::size_t>(i)]; k < A.row_ptr()[static_cast<std::size_t>(i) + 1]; ++k) ++hits[static_cast<std::size_t>(i * n + A.col_idx()[static_cast<std::size_t>(k)])];
     }
     for (int c = 0; c < m * n; ++c) {
         INFO("cell " << c);
@@ -363,7 +369,8 @@ TEST_CASE("generators: rmat rejects bad parameters and sizes that do not fit") {
 TEST_CASE_TEMPLATE("generators: dense_row is the diagonal plus one full row: nnz = 2n - 1", TI, ALL_TI) {
     using T = typename TI::first_type;
     using I = typename TI::second_type;
-    for (const auto& [n, r] : {std::pair{1, 0}, std::pair{64, 17}, std::pair{33, 32}, std::pair{10, 0}}) {
+    for (const auto& shape : {std::pair{1, 0}, std::pair{64, 17}, std::pair{33, 32}, std::pair{10, 0}}) {
+        const int n = shape.first, r = shape.second;
         INFO(n << " row " << r);
         const auto A = gen::dense_row<T, I>(n, r, 9);
         A.validate();
@@ -383,7 +390,8 @@ TEST_CASE_TEMPLATE("generators: dense_row is the diagonal plus one full row: nnz
 TEST_CASE_TEMPLATE("generators: arrowhead adds the full column: nnz = 3n - 2, symmetric pattern", TI, ALL_TI) {
     using T = typename TI::first_type;
     using I = typename TI::second_type;
-    for (const auto& [n, k] : {std::pair{1, 0}, std::pair{50, 0}, std::pair{50, 49}, std::pair{21, 7}}) {
+    for (const auto& shape : {std::pair{1, 0}, std::pair{50, 0}, std::pair{50, 49}, std::pair{21, 7}}) {
+        const int n = shape.first, k = shape.second;
         INFO(n << " arrow at " << k);
         const auto A = gen::arrowhead<T, I>(n, k, 9);
         A.validate();

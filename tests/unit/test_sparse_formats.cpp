@@ -66,8 +66,8 @@ TEST_CASE("to_csr sums duplicates in insertion order by default and can reject t
     t.add(0, 2, 4.0);
     const auto A = to_csr(t);
     CHECK(A == csr_matrix<double>(3, 3, {0, 2, 2, 3}, {0, 2, 1}, {3.0, 6.0, 1.0}));
-    CHECK_THROWS_WITH_AS(to_csr(t, duplicates::reject), "duplicate entry at (0, 2) (triplet 3)", invalid_matrix_error);
-    CHECK_THROWS_WITH_AS(to_csc(t, duplicates::reject), "duplicate entry at (0, 2) (triplet 3)", invalid_matrix_error);
+    CHECK_THROWS_WITH_AS((void)to_csr(t, duplicates::reject), "duplicate entry at (0, 2) (triplet 3)", invalid_matrix_error);
+    CHECK_THROWS_WITH_AS((void)to_csc(t, duplicates::reject), "duplicate entry at (0, 2) (triplet 3)", invalid_matrix_error);
 }
 
 TEST_CASE_TEMPLATE("conversions among COO, CSR and CSC round-trip", T, float, std::complex<double>) {
