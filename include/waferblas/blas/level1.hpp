@@ -47,17 +47,10 @@
 #include "../core/scalar.hpp"
 #include "../core/vector_view.hpp"
 #include "../dataflow/row_partition.hpp"
+#include "../kernels/out_of_line.hpp"
 
-// Segment kernels are called, never inlined into the backends' task bodies: then a kernel is the
-// same machine code whoever runs it, and a compiler that contracts a*b+c into an FMA (GNU modes with
-// an FMA-capable -march) cannot do so differently in different callers.
-#if defined(__GNUC__) || defined(__clang__)
-#define WAFERBLAS_LEVEL1_KERNEL __attribute__((noinline))
-#elif defined(_MSC_VER)
-#define WAFERBLAS_LEVEL1_KERNEL __declspec(noinline)
-#else
-#define WAFERBLAS_LEVEL1_KERNEL
-#endif
+// Segment kernels are called, never inlined into the backends' task bodies (WAFERBLAS_NOINLINE,
+// kernels/out_of_line.hpp): the same machine code, so the same bits, whoever runs them.
 
 namespace waferblas {
 
@@ -139,8 +132,8 @@ template <class R>
 
 /// sum_{i<n} x_i y_i for real R (Unit: both strides are 1).
 template <bool Unit, class R>
-WAFERBLAS_LEVEL1_KERNEL R dot_segment(std::size_t n, const R* x, std::ptrdiff_t incx, const R* y,
-                                      std::ptrdiff_t incy) noexcept {
+WAFERBLAS_NOINLINE R dot_segment(std::size_t n, const R* x, std::ptrdiff_t incx, const R* y,
+                                 std::ptrdiff_t incy) noexcept {
     R acc[lanes] = {};
     std::size_t i = 0;
     if constexpr (Unit) {
@@ -156,8 +149,8 @@ WAFERBLAS_LEVEL1_KERNEL R dot_segment(std::size_t n, const R* x, std::ptrdiff_t 
 
 /// sum_{i<n} op(x_i) y_i for complex<R>, op = conj when Conj; x, y and strides in complex elements.
 template <bool Conj, bool Unit, class R>
-WAFERBLAS_LEVEL1_KERNEL std::complex<R> dot_segment(std::size_t n, const std::complex<R>* xc, std::ptrdiff_t incx,
-                                                    const std::complex<R>* yc, std::ptrdiff_t incy) noexcept {
+WAFERBLAS_NOINLINE std::complex<R> dot_segment(std::size_t n, const std::complex<R>* xc, std::ptrdiff_t incx,
+                                               const std::complex<R>* yc, std::ptrdiff_t incy) noexcept {
     const R* x = parts(xc);
     const R* y = parts(yc);
     R re[complex_lanes] = {}, im[complex_lanes] = {};
@@ -193,8 +186,8 @@ WAFERBLAS_LEVEL1_KERNEL std::complex<R> dot_segment(std::size_t n, const std::co
 
 /// y_i += alpha x_i for i < n (x and y do not overlap: checked by the caller).
 template <bool Unit, class T>
-WAFERBLAS_LEVEL1_KERNEL void axpy_segment(std::size_t n, T alpha, const T* __restrict xs, std::ptrdiff_t incx,
-                                          T* __restrict ys, std::ptrdiff_t incy) noexcept {
+WAFERBLAS_NOINLINE void axpy_segment(std::size_t n, T alpha, const T* __restrict xs, std::ptrdiff_t incx,
+                                     T* __restrict ys, std::ptrdiff_t incy) noexcept {
     if constexpr (is_complex_v<T>) {
         using R = real_t<T>;
         const R ar = alpha.real(), ai = alpha.imag();
@@ -219,7 +212,7 @@ WAFERBLAS_LEVEL1_KERNEL void axpy_segment(std::size_t n, T alpha, const T* __res
 
 /// x_i *= alpha for i < n.
 template <bool Unit, class T>
-WAFERBLAS_LEVEL1_KERNEL void scal_segment(std::size_t n, T alpha, T* xs, std::ptrdiff_t incx) noexcept {
+WAFERBLAS_NOINLINE void scal_segment(std::size_t n, T alpha, T* xs, std::ptrdiff_t incx) noexcept {
     if constexpr (is_complex_v<T>) {
         using R = real_t<T>;
         const R ar = alpha.real(), ai = alpha.imag();
@@ -297,7 +290,7 @@ struct sum_of_squares {
 /// overflow when added), and the squares that underflowed are off by at most m * denorm_min / 2 <=
 /// eps/2 of the sum. Otherwise (huge or tiny values, inf, NaN, all zeros) Blue's scaled sums.
 template <bool Unit, bool Pairs, class R>
-WAFERBLAS_LEVEL1_KERNEL sum_of_squares<R> nrm2_segment(std::size_t m, const R* x, std::ptrdiff_t inc) noexcept {
+WAFERBLAS_NOINLINE sum_of_squares<R> nrm2_segment(std::size_t m, const R* x, std::ptrdiff_t inc) noexcept {
     using S = sum_of_squares<R>;
     const auto at = [&](std::size_t j) -> R {
         if constexpr (Unit) return x[j];
@@ -486,4 +479,3 @@ template <vector_like X>
 
 } // namespace waferblas
 
-#undef WAFERBLAS_LEVEL1_KERNEL

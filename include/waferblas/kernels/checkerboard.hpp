@@ -15,8 +15,8 @@
 namespace waferblas::kernels {
 
 template <bool Unit, class T, class I>
-void checkerboard_spmv_task(const checkerboard_blocks<T, I>& b, const pe_grid& grid, std::size_t r, T alpha,
-                            const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy) noexcept {
+WAFERBLAS_NOINLINE void checkerboard_spmv_task(const checkerboard_blocks<T, I>& b, const pe_grid& grid, std::size_t r, T alpha,
+                                               const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy) noexcept {
     for (auto i = static_cast<std::size_t>(b.row_split[r]); i < static_cast<std::size_t>(b.row_split[r + 1]); ++i)
         scale_or_zero(y[static_cast<std::ptrdiff_t>(i) * incy], beta);
     const I* idx = b.idx.data();
@@ -36,8 +36,8 @@ void checkerboard_spmv_task(const checkerboard_blocks<T, I>& b, const pe_grid& g
 }
 
 template <bool Unit, class T, class I>
-void checkerboard_spmm_task(const checkerboard_blocks<T, I>& b, const pe_grid& grid, std::size_t r, T alpha,
-                            const strided_matrix<const T>& B, T beta, const strided_matrix<T>& C, T* acc) noexcept {
+WAFERBLAS_NOINLINE void checkerboard_spmm_task(const checkerboard_blocks<T, I>& b, const pe_grid& grid, std::size_t r, T alpha,
+                                               const strided_matrix<const T>& B, T beta, const strided_matrix<T>& C, T* acc) noexcept {
     const std::size_t n = C.cols;
     for (auto i = static_cast<std::size_t>(b.row_split[r]); i < static_cast<std::size_t>(b.row_split[r + 1]); ++i) {
         T* crow = C.row(i);

@@ -47,8 +47,8 @@ struct row_blocks_spmv_scratch {
 
 /// PE p's rows; val is A.values.data(), or unit_values when A.all_values_one (with_value_stream).
 template <bool Unit, class T, class I, value_stream<T> V>
-void row_blocks_spmv_task(const row_blocks_view<T, I>& A, V val, std::size_t p, T alpha, const T* x, std::ptrdiff_t incx,
-                          T beta, T* y, std::ptrdiff_t incy, row_blocks_spmv_scratch<T>& s) noexcept {
+WAFERBLAS_NOINLINE void row_blocks_spmv_task(const row_blocks_view<T, I>& A, V val, std::size_t p, T alpha, const T* x, std::ptrdiff_t incx,
+                                             T beta, T* y, std::ptrdiff_t incy, row_blocks_spmv_scratch<T>& s) noexcept {
     const auto& part = *A.partition;
     const auto kb = static_cast<std::size_t>(part.nz_begin[p]), ke = static_cast<std::size_t>(part.nz_begin[p + 1]);
     const auto rb = static_cast<std::size_t>(part.row_begin[p]), re = static_cast<std::size_t>(part.row_begin[p + 1]);
@@ -65,8 +65,8 @@ void row_blocks_spmv_task(const row_blocks_view<T, I>& A, V val, std::size_t p, 
 
 /// Finishes rows shared by several PEs: owner's row = carries of earlier PEs (ascending) + head.
 template <class T, class I>
-void row_blocks_spmv_reduce(const row_blocks_view<T, I>& A, T alpha, T beta, T* y, std::ptrdiff_t incy,
-                            const row_blocks_spmv_scratch<T>& s) noexcept {
+WAFERBLAS_NOINLINE void row_blocks_spmv_reduce(const row_blocks_view<T, I>& A, T alpha, T beta, T* y, std::ptrdiff_t incy,
+                                               const row_blocks_spmv_scratch<T>& s) noexcept {
     const auto& part = *A.partition;
     if (!part.splits_rows) return;
     for (std::size_t p = 0; p < A.pes(); ++p) {
@@ -96,8 +96,8 @@ struct row_blocks_spmm_scratch {
 
 /// PE p's rows; val as for row_blocks_spmv_task.
 template <bool Unit, class T, class I, value_stream<T> V>
-void row_blocks_spmm_task(const row_blocks_view<T, I>& A, V val, std::size_t p, T alpha, const strided_matrix<const T>& B,
-                          T beta, const strided_matrix<T>& C, row_blocks_spmm_scratch<T>& s) noexcept {
+WAFERBLAS_NOINLINE void row_blocks_spmm_task(const row_blocks_view<T, I>& A, V val, std::size_t p, T alpha, const strided_matrix<const T>& B,
+                                             T beta, const strided_matrix<T>& C, row_blocks_spmm_scratch<T>& s) noexcept {
     const auto& part = *A.partition;
     const std::size_t n = s.width;
     const auto kb = static_cast<std::size_t>(part.nz_begin[p]), ke = static_cast<std::size_t>(part.nz_begin[p + 1]);
@@ -118,8 +118,8 @@ void row_blocks_spmm_task(const row_blocks_view<T, I>& A, V val, std::size_t p, 
 }
 
 template <bool Unit, class T, class I>
-void row_blocks_spmm_reduce(const row_blocks_view<T, I>& A, T alpha, T beta, const strided_matrix<T>& C,
-                            row_blocks_spmm_scratch<T>& s) noexcept {
+WAFERBLAS_NOINLINE void row_blocks_spmm_reduce(const row_blocks_view<T, I>& A, T alpha, T beta, const strided_matrix<T>& C,
+                                               row_blocks_spmm_scratch<T>& s) noexcept {
     const auto& part = *A.partition;
     const std::size_t n = s.width;
     for (std::size_t p = 0; p < A.pes(); ++p) {

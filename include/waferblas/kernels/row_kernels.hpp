@@ -449,12 +449,13 @@ template <bool Unit, class T>
 
 /// C[i, :] = alpha * (row i of A) B + beta * C[i, :] for the whole rows [rb, re): rows with the
 /// same columns run as groups where B rows are wide (real, unit stride), the others one by one.
-/// acc holds 2 C.cols elements where spmm_rows_need_acc, and may be null elsewhere. Inline, unlike
-/// csr_spmv_rows: compiled out of line it ran `arrow` at k = 8 1.13x slower at the same instruction
-/// count (callgrind); inline it runs as fast as the loop did inside the PE task.
+/// acc holds 2 C.cols elements where spmm_rows_need_acc, and may be null elsewhere. Called, not
+/// inlined: the serial path and every backend's PE task then run the same code (out_of_line.hpp).
+/// An earlier build ran `arrow` at k = 8 1.13x slower with it out of line; in today's kernels it
+/// measured within noise either way (standalone, 1 and 2 threads, k = 8/32/128, 8 matrices).
 template <bool Unit, class T, class I, value_stream<T> V>
-inline void csr_spmm_rows(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, const strided_matrix<const T>& B,
-                          const strided_matrix<T>& C, T alpha, T beta, T* acc) noexcept {
+WAFERBLAS_NOINLINE void csr_spmm_rows(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, const strided_matrix<const T>& B,
+                                      const strided_matrix<T>& C, T alpha, T beta, T* acc) noexcept {
     if constexpr (uses_register_panels<Unit, T>) {
         if (C.cols * sizeof(T) >= group_min_row_bytes) return rows_with_groups_store<false>(ptr, idx, val, rb, re, B, C, alpha, beta, acc);
     }
@@ -463,11 +464,10 @@ inline void csr_spmm_rows(const I* ptr, const I* idx, V val, std::size_t rb, std
 }
 
 /// csr_spmm_rows with C's rows streamed (spmm_streams_output: beta = 0, register panels). Callers
-/// choose between the two, so that csr_spmm_rows, inlined into them, compiles as it did before the
-/// streamed path existed (see its comment for what its code layout was measured to cost).
+/// choose between the two, so that csr_spmm_rows compiles as it did before the streamed path existed.
 template <bool Unit, class T, class I, value_stream<T> V>
-inline void csr_spmm_rows_streamed(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re,
-                                   const strided_matrix<const T>& B, const strided_matrix<T>& C, T alpha, T* acc) noexcept {
+WAFERBLAS_NOINLINE void csr_spmm_rows_streamed(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re,
+                                               const strided_matrix<const T>& B, const strided_matrix<T>& C, T alpha, T* acc) noexcept {
     if constexpr (uses_register_panels<Unit, T>) rows_with_groups_store<true>(ptr, idx, val, rb, re, B, C, alpha, T(0), acc);
     else csr_spmm_rows<Unit>(ptr, idx, val, rb, re, B, C, alpha, T(0), acc);
 }
