@@ -464,7 +464,7 @@ WAFERBLAS_NOINLINE void csr_spmm_rows(const I* ptr, const I* idx, V val, std::si
 }
 
 /// csr_spmm_rows with C's rows streamed (spmm_streams_output: beta = 0, register panels). Callers
-/// choose between the two, so that csr_spmm_rows compiles as it did before the streamed path existed.
+/// choose between the two, so that csr_spmm_rows's row loop carries no streaming test of its own.
 template <bool Unit, class T, class I, value_stream<T> V>
 WAFERBLAS_NOINLINE void csr_spmm_rows_streamed(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re,
                                                const strided_matrix<const T>& B, const strided_matrix<T>& C, T alpha, T* acc) noexcept {
