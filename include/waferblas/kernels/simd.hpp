@@ -36,8 +36,8 @@ inline constexpr std::size_t accumulator_panel = simd_register_bytes * accumulat
 // rather than as fixed-length arrays left to the compiler's straight-line (SLP) vectoriser: GCC 12
 // at -march=native on an AVX-512 machine cut a 32-double panel into scalar, 2-, 4- and 8-wide
 // pieces, or kept it all scalar with spills, and `wiki-Vote` at 32 columns took 1,027 us instead
-// of 264 (one thread, docs/performance.md item 0). A pack's arithmetic is element-wise, in the order a scalar loop would do
-// it, so results do not change with the pack width.
+// of 264 (one thread, docs/performance.md item 0). A pack's arithmetic is element-wise, in the
+// order a scalar loop would do it, so results do not change with the pack width.
 
 #if defined(__GNUC__) || defined(__clang__)
 #define WAFERBLAS_VECTOR_PACKS 1
