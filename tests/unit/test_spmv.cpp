@@ -150,40 +150,55 @@ TEST_CASE("a plan gives identical results run to run and from several threads sh
     for (const auto& r : results) CHECK(r == first);
 }
 
-TEST_CASE_TEMPLATE("matrices larger than a core's L2 take the prefetching row loop, on every path", T, double, std::complex<float>) {
-    // 300k nonzeros of 12 bytes: the whole-matrix loops, the 1x1 and 2x3 plans stream; 16x16 does not.
-    const auto A = generators::banded<T>(60000, 2, 2, 8);
-    REQUIRE(kernels::worth_streaming<T, std::int32_t>(static_cast<std::size_t>(A.nnz()) / 2));
-    check_all_paths("banded 60000", A);
+TEST_CASE_TEMPLATE("matrices beyond streamed_matrix_bytes take the prefetching row loop, on every path", T, double, std::complex<float>) {
+    // 220,000 rows of 5 nonzeros of 12 bytes, 13.2 MB: streamed as a whole, though a PE's share
+    // (half of it or less, on every grid but 1 x 1) is not.
+    const auto A = generators::banded<T>(220000, 2, 2, 8);
+    REQUIRE(kernels::worth_streaming<T, std::int32_t>(static_cast<std::size_t>(A.nnz())));
+    REQUIRE_FALSE(kernels::worth_streaming<T, std::int32_t>(static_cast<std::size_t>(A.nnz()) / 2));
+    check_all_paths("banded 220000", A);
+}
+
+TEST_CASE("worth_streaming counts the matrix's bytes against streamed_matrix_bytes") {
+    const std::size_t limit = kernels::streamed_matrix_bytes / 12; // nonzeros of 12 bytes (double, int32)
+    CHECK_FALSE(kernels::worth_streaming<double, std::int32_t>(limit));
+    CHECK(kernels::worth_streaming<double, std::int32_t>(limit + 1));
+    CHECK(kernels::worth_streaming<double, std::int64_t>(limit));      // 16 bytes each
+    CHECK_FALSE(kernels::worth_streaming<float, std::int32_t>(limit)); // 8 bytes each
 }
 
 TEST_CASE("the prefetching row loop adds the same terms in the same order as the plain one") {
-    const auto A = generators::rmat<double>(14, 16, 6); // 16k rows, ~260k nonzeros: streamed
-    REQUIRE(kernels::worth_streaming<double, std::int32_t>(static_cast<std::size_t>(A.nnz())));
+    const auto A = generators::rmat<double>(14, 16, 6); // 16k rows, ~260k nonzeros
     const auto x = random_vector<double>(static_cast<std::size_t>(A.cols()), 9);
-    std::vector<double> y(static_cast<std::size_t>(A.rows()), 1.0), want(y.size());
     const auto ptr = A.row_ptr();
-    for (std::size_t i = 0; i < want.size(); ++i)
-        want[i] = 0.5 * kernels::row_dot<true>(A.col_idx().data(), A.values().data(), static_cast<std::size_t>(ptr[i]),
-                                               static_cast<std::size_t>(ptr[i + 1]), x.data(), 1) - 2.0 * y[i];
-    kernels::csr_spmv_rows<true>(ptr.data(), A.col_idx().data(), A.values().data(), 0, y.size(), 0.5, x.data(), 1, -2.0, y.data(), 1);
-    CHECK(y == want);
+    for (const bool stream : {true, false}) {
+        INFO("stream " << stream);
+        std::vector<double> y(static_cast<std::size_t>(A.rows()), 1.0), want(y.size());
+        for (std::size_t i = 0; i < want.size(); ++i)
+            want[i] = 0.5 * kernels::row_dot<true>(A.col_idx().data(), A.values().data(), static_cast<std::size_t>(ptr[i]),
+                                                   static_cast<std::size_t>(ptr[i + 1]), x.data(), 1) - 2.0 * y[i];
+        kernels::csr_spmv_rows<true>(ptr.data(), A.col_idx().data(), A.values().data(), 0, y.size(), 0.5, x.data(), 1, -2.0, y.data(), 1,
+                                     stream);
+        CHECK(y == want);
+    }
 }
 
 TEST_CASE("the row loops on unit_values give the bits of the same loops reading an array of ones, streamed or not") {
-    for (const int scale : {14, 8}) { // ~260k nonzeros (streamed) and ~2k
-        const auto A = pattern_of(generators::rmat<double>(scale, 16, 7));
-        REQUIRE(kernels::worth_streaming<double, std::int32_t>(static_cast<std::size_t>(A.nnz())) == (scale == 14));
-        auto x = random_vector<double>(static_cast<std::size_t>(A.cols()), 10);
-        x[3] = -0.0, x[5] = std::numeric_limits<double>::infinity();
-        const auto ptr = A.row_ptr();
-        const std::vector<double> y0(static_cast<std::size_t>(A.rows()), 1.0);
-        auto y = y0, want = y0;
-        kernels::csr_spmv_rows<true>(ptr.data(), A.col_idx().data(), kernels::unit_values<double>{}, 0, y.size(), 0.5, x.data(), 1, -2.0,
-                                     y.data(), 1);
-        kernels::csr_spmv_rows<true>(ptr.data(), A.col_idx().data(), A.values().data(), 0, y.size(), 0.5, x.data(), 1, -2.0, want.data(), 1);
-        CHECK(first_difference(y, want) == -1);
-    }
+    for (const int scale : {14, 8}) // ~260k nonzeros and ~2k
+        for (const bool stream : {true, false}) {
+            INFO("scale " << scale << " stream " << stream);
+            const auto A = pattern_of(generators::rmat<double>(scale, 16, 7));
+            auto x = random_vector<double>(static_cast<std::size_t>(A.cols()), 10);
+            x[3] = -0.0, x[5] = std::numeric_limits<double>::infinity();
+            const auto ptr = A.row_ptr();
+            const std::vector<double> y0(static_cast<std::size_t>(A.rows()), 1.0);
+            auto y = y0, want = y0;
+            kernels::csr_spmv_rows<true>(ptr.data(), A.col_idx().data(), kernels::unit_values<double>{}, 0, y.size(), 0.5, x.data(), 1,
+                                         -2.0, y.data(), 1, stream);
+            kernels::csr_spmv_rows<true>(ptr.data(), A.col_idx().data(), A.values().data(), 0, y.size(), 0.5, x.data(), 1, -2.0,
+                                         want.data(), 1, stream);
+            CHECK(first_difference(y, want) == -1);
+        }
 }
 
 TEST_CASE("refreshing a checkerboard plan with many blocks per row matches a fresh plan; a moved column is refused") {

@@ -30,8 +30,7 @@ WAFERBLAS_NOINLINE void checkerboard_spmv_task(const checkerboard_blocks<T, I>& 
                 y[static_cast<std::ptrdiff_t>(b.seg_row[s]) * incy] += alpha * sum;
             }
     };
-    const auto nnz = static_cast<std::size_t>(b.seg_ptr[b.block_seg[last]] - b.seg_ptr[b.block_seg[first]]);
-    if (worth_streaming<T, I>(nnz)) blocks.template operator()<true>();
+    if (worth_streaming<T, I>(b.idx.size())) blocks.template operator()<true>();
     else blocks.template operator()<false>();
 }
 

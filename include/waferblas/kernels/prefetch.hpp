@@ -3,8 +3,10 @@
 // An SpMV on a matrix larger than the caches streams the values and column indices once. One core's
 // hardware prefetchers alone kept only ~65 % of the STREAM triad bandwidth in flight on the project
 // machine; a hint a few KiB ahead of each row's first nonzero raised that by 5-10 points
-// (docs/performance.md). The hint never faults, so it may point past the end of an array; the
-// address is formed as an integer so that doing so is not pointer arithmetic out of bounds.
+// (docs/performance.md). Matrices that the last-level cache holds are not hinted: there the hints
+// only cost (kernels::streamed_matrix_bytes, row_kernels.hpp). The hint never faults, so it may
+// point past the end of an array; the address is formed as an integer so that doing so is not
+// pointer arithmetic out of bounds.
 #pragma once
 
 #include <cstddef>

@@ -321,20 +321,29 @@ template <bool Unit, bool Stream, class T, class I, value_stream<T> V>
     return row_dot<Unit>(idx, val, b, e, x, incx);
 }
 
-/// Whether a run of `nnz` nonzeros is worth prefetching: not when it fits in a core's L2, where
-/// the two hints per row are pure overhead on short rows.
+/// Bytes of values and indices beyond which an SpMV prefetches them. Counted over the whole
+/// matrix, not a PE's share: the PEs running at once share the last-level cache. Measured on the
+/// project machine (one thread; docs/performance.md, item 0): the hints cost 4-18 % on every
+/// matrix of 1 to 9 MB, nothing at 12 MB, and saved 30-42 % from 15 MB on, where the matrix and
+/// its vectors no longer stay in the 32 MiB L3. (The threshold was a PE's share beyond 1 MiB, a
+/// core's L2, chosen on an earlier machine.)
+inline constexpr std::size_t streamed_matrix_bytes = std::size_t{12} << 20;
+
+/// Whether an SpMV over a matrix of `nnz` stored nonzeros prefetches them (see above).
 template <class T, class I>
 [[nodiscard]] constexpr bool worth_streaming(std::size_t nnz) noexcept {
-    return nnz * (sizeof(T) + sizeof(I)) > (std::size_t{1} << 20);
+    return nnz * (sizeof(T) + sizeof(I)) > streamed_matrix_bytes;
 }
 
 /// y[i] = alpha * (row i of A) . x + beta * y[i] for the whole rows i in [rb, re); with Unit, x and
-/// y are contiguous and incx, incy are not read. Out of line: one call covers a PE's rows, and a
-/// kernel compiled on its own keeps its short-row loop whatever it would be inlined into (inlined
-/// into a caller's loop it took 31 instead of 27 instructions per row of 2 nonzeros, callgrind).
+/// y are contiguous and incx, incy are not read; stream: prefetch the matrix (worth_streaming of
+/// the whole matrix, of which these rows may be a PE's share). Out of line: one call covers a PE's
+/// rows, and a kernel compiled on its own keeps its short-row loop whatever it would be inlined
+/// into (inlined into a caller's loop it took 31 instead of 27 instructions per row of 2
+/// nonzeros, callgrind).
 template <bool Unit, class T, class I, value_stream<T> V>
 WAFERBLAS_OUT_OF_LINE void csr_spmv_rows(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, T alpha,
-                                      const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy) noexcept {
+                                      const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy, bool stream) noexcept {
     const std::ptrdiff_t sy = Unit ? 1 : incy;
     const auto rows = [&]<bool Stream>() {
         // The alpha and beta tests are hoisted out of the row loop: for short rows every instruction
@@ -355,7 +364,7 @@ WAFERBLAS_OUT_OF_LINE void csr_spmv_rows(const I* ptr, const I* idx, V val, std:
             }
         }
     };
-    if (rb < re && worth_streaming<T, I>(static_cast<std::size_t>(ptr[re] - ptr[rb]))) rows.template operator()<true>();
+    if (stream) rows.template operator()<true>();
     else rows.template operator()<false>();
 }
 
