@@ -8,7 +8,8 @@
 //   * the free functions (which have no grid) split A into one PE per thread, unless the backend
 //     asks for deterministic results: then the split depends on the matrix alone (a fixed number of
 //     nonzeros per PE), so every backend and thread count computes the same sums in the same order.
-//     An SpMV's PEs balance nonzeros plus spmv_row_cost per row.
+//     An SpMV's PEs balance nonzeros plus spmv_row_cost per row; an SpMV over a matrix beyond the
+//     caches takes claimed_pes_per_thread PEs per thread, claimed as threads finish.
 // Plans never consult these split rules: their grid fixes the split, so they are always
 // deterministic.
 #pragma once
@@ -56,6 +57,15 @@ template <executor B>
         return std::clamp<std::size_t>((nnz + deterministic_nnz_per_pe - 1) / deterministic_nnz_per_pe, 1, deterministic_max_pes);
     return runs_serially(b, flops) ? 1 : b.concurrency();
 }
+
+/// A free function's SpMV over a matrix beyond the last-level cache (kernels::worth_streaming)
+/// splits into this many PEs per thread, which the threads claim in PE order as they finish: such a
+/// matrix comes from memory at every call, so a fixed PE-to-thread map keeps nothing in cache, and
+/// one static half of R-MAT's rows ran 12-19 % longer than the other at 2 threads (which one
+/// depends on spmv_row_cost; rmat18: 3.46 ms against 3.27 claimed in 16 PEs; docs/performance.md).
+/// Results do not change with who ran a PE: each PE's sums and the reduction of split rows are
+/// fixed by the split.
+inline constexpr std::size_t claimed_pes_per_thread = 8;
 
 /// The free functions' SpMV split (partition_rows_by_work) counts each row as this many nonzeros
 /// on top of its own: a row's loop start, reduction and y store. Measured on each half of a 2-way

@@ -55,9 +55,11 @@ void spmv(const Backend& backend, op o, std::type_identity_t<typename M::value_t
             });
             return;
         }
-        const auto part = partition_rows_by_work<I>(s.ptr, pes, backend::spmv_row_cost);
+        // Beyond the caches, more PEs than threads, claimed as threads finish (work_split.hpp).
+        const bool claimed = !backend.deterministic() && kernels::worth_streaming<T, I>(s.val.size());
+        const auto part = partition_rows_by_work<I>(s.ptr, claimed ? pes * backend::claimed_pes_per_thread : pes, backend::spmv_row_cost);
         const kernels::row_blocks_view<T, I> blocks{s.ptr, s.idx, s.val, &part, s.values_all_one};
-        detail::execute_spmv(backend, blocks, alpha, xv, beta, yv);
+        detail::execute_spmv(backend, blocks, alpha, xv, beta, yv, claimed ? pes : 0);
     } else if (o == op::conj_transpose) {
         detail::execute_scatter_spmv<true>(backend, std::span<const I>(s.ptr), std::span<const I>(s.idx), std::span<const T>(s.val), alpha,
                                            xv, beta, yv);

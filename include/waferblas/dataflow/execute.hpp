@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -34,15 +35,23 @@ template <class Backend>
     else return backend::runs_serially(backend, flops);
 }
 
+/// claimers = 0: PE p runs where backend.parallel_for puts task p (a plan's thread affinity).
+/// claimers > 0: that many parallel tasks claim PEs in order until none is left (a free function's
+/// split of a matrix beyond the caches, backend::claimed_pes_per_thread); the results are the same.
 template <class Backend, class T, class I>
 void execute_spmv(const Backend& backend, const kernels::row_blocks_view<T, I>& A, T alpha, vector_view<const T> x,
-                  T beta, vector_view<T> y) {
+                  T beta, vector_view<T> y, std::size_t claimers = 0) {
     if (serial_instead(backend, 2 * A.col_idx.size())) return execute_spmv(backend::sequential{}, A, alpha, x, beta, y);
     kernels::row_blocks_spmv_scratch<T> scratch(*A.partition);
     kernels::with_value_stream(A.values.data(), A.all_values_one, [&](auto val) {
         const auto run = [&]<bool Unit>() {
-            backend.parallel_for(A.pes(), [&](std::size_t p) {
+            const auto task = [&](std::size_t p) {
                 kernels::row_blocks_spmv_task<Unit>(A, val, p, alpha, x.data(), x.stride(), beta, y.data(), y.stride(), scratch);
+            };
+            if (claimers == 0) return backend.parallel_for(A.pes(), task);
+            std::atomic<std::size_t> next{0};
+            backend.parallel_for(claimers, [&](std::size_t) {
+                for (std::size_t p; (p = next.fetch_add(1, std::memory_order_relaxed)) < A.pes();) task(p);
             });
         };
         if (x.contiguous() && y.contiguous()) run.template operator()<true>();
