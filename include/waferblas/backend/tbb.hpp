@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstddef>
 #include <mutex>
+#include <type_traits>
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -60,6 +61,36 @@ private:
     std::array<std::atomic<oneapi::tbb::task_arena*>, max_cached> slots_{};
 };
 
+/// Bumped (release) by every copy of a chunk body, read (acquire) before a chunk body reads its
+/// members. TBB copies the body into its tasks on the calling thread and hands the tasks to its
+/// workers inside libtbb, which ThreadSanitizer cannot see when libtbb is not built with it
+/// (Debian's is not): without this edge a worker's first read of the body "races" with the copy.
+/// A worker then also sees everything the caller did before parallel_for: the fork.
+inline std::atomic<std::size_t> tbb_chunk_body_copies{0};
+
+/// The range body of backend::tbb::parallel_for: f(i) for each index of a chunk, then the chunk's
+/// size added to `joined` (release), which the caller reads (acquire) after TBB's join.
+template <class F>
+class tbb_chunk_body {
+public:
+    tbb_chunk_body(F& f, std::atomic<std::size_t>& joined) noexcept : f_(&f), joined_(&joined) {}
+    tbb_chunk_body(const tbb_chunk_body& other) noexcept : f_(other.f_), joined_(other.joined_) {
+        tbb_chunk_body_copies.fetch_add(1, std::memory_order_release);
+    }
+    tbb_chunk_body& operator=(const tbb_chunk_body&) = delete;
+    ~tbb_chunk_body() = default;
+
+    void operator()(const oneapi::tbb::blocked_range<std::size_t>& r) const {
+        (void)tbb_chunk_body_copies.load(std::memory_order_acquire);
+        for (std::size_t i = r.begin(); i != r.end(); ++i) (*f_)(i);
+        joined_->fetch_add(r.size(), std::memory_order_release);
+    }
+
+private:
+    F* f_;
+    std::atomic<std::size_t>* joined_;
+};
+
 } // namespace detail
 
 class tbb : public thread_settings {
@@ -73,20 +104,14 @@ public:
     void parallel_for(std::size_t n, F&& f) const {
         const std::size_t t = threads_for(n);
         if (t <= 1) return run_inline(n, f);
-        // The fork and the join restated with atomics in this (instrumented) header: TBB's own
-        // hand-offs happen inside libtbb, which ThreadSanitizer cannot see when libtbb is not built
-        // with it (Debian's is not). One release/acquire pair per chunk: nothing next to a PE task.
-        std::atomic<std::size_t> forked{0}, joined{0};
-        forked.store(1, std::memory_order_release);
+        // The fork and the join restated with atomics in this (instrumented) header (see
+        // tbb_chunk_body): a release/acquire pair per body copy and per chunk, nothing next to a
+        // PE task.
+        std::atomic<std::size_t> joined{0};
         auto body = [&] {
-            oneapi::tbb::parallel_for(
-                oneapi::tbb::blocked_range<std::size_t>(0, n, 1),
-                [&](const oneapi::tbb::blocked_range<std::size_t>& r) {
-                    (void)forked.load(std::memory_order_acquire);
-                    for (std::size_t i = r.begin(); i != r.end(); ++i) f(i);
-                    joined.fetch_add(r.size(), std::memory_order_release);
-                },
-                oneapi::tbb::static_partitioner{});
+            oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::size_t>(0, n, 1),
+                                      detail::tbb_chunk_body<std::remove_reference_t<F>>(f, joined),
+                                      oneapi::tbb::static_partitioner{});
         };
         if (auto* arena = detail::tbb_arenas::get(t)) arena->execute(body);
         else body();
