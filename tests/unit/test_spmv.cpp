@@ -184,14 +184,14 @@ TEST_CASE("the prefetching row loop adds the same terms in the same order as the
 }
 
 TEST_CASE("the row loops on unit_values give the bits of the same loops reading an array of ones, streamed or not") {
-    for (const int scale : {14, 8}) // ~260k nonzeros and ~2k
+    for (const int scale : {14, 8}) { // ~260k nonzeros and ~2k
+        const auto A = pattern_of(generators::rmat<double>(scale, 16, 7));
+        auto x = random_vector<double>(static_cast<std::size_t>(A.cols()), 10);
+        x[3] = -0.0, x[5] = std::numeric_limits<double>::infinity();
+        const auto ptr = A.row_ptr();
+        const std::vector<double> y0(static_cast<std::size_t>(A.rows()), 1.0);
         for (const bool stream : {true, false}) {
             INFO("scale " << scale << " stream " << stream);
-            const auto A = pattern_of(generators::rmat<double>(scale, 16, 7));
-            auto x = random_vector<double>(static_cast<std::size_t>(A.cols()), 10);
-            x[3] = -0.0, x[5] = std::numeric_limits<double>::infinity();
-            const auto ptr = A.row_ptr();
-            const std::vector<double> y0(static_cast<std::size_t>(A.rows()), 1.0);
             auto y = y0, want = y0;
             kernels::csr_spmv_rows<true>(ptr.data(), A.col_idx().data(), kernels::unit_values<double>{}, 0, y.size(), 0.5, x.data(), 1,
                                          -2.0, y.data(), 1, stream);
@@ -199,6 +199,7 @@ TEST_CASE("the row loops on unit_values give the bits of the same loops reading 
                                          want.data(), 1, stream);
             CHECK(first_difference(y, want) == -1);
         }
+    }
 }
 
 TEST_CASE("refreshing a checkerboard plan with many blocks per row matches a fresh plan; a moved column is refused") {
