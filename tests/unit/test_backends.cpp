@@ -296,6 +296,12 @@ TEST_CASE("the backends honour their thread count and deterministic flag") {
         backend::openmp{t}.parallel_for(omp_hits.size(), [&](std::size_t i) { ++omp_hits[i]; });
         CHECK(std::all_of(tbb_hits.begin(), tbb_hits.end(), [](int h) { return h == 1; }));
         CHECK(std::all_of(omp_hits.begin(), omp_hits.end(), [](int h) { return h == 1; }));
+        // ...and when `t` workers claim the indices in turn (disjoint writes: each hit once).
+        std::vector<int> tbb_claims(1000), omp_claims(1000);
+        backend::parallel_claim(backend::tbb{t}, t, tbb_claims.size(), [&](std::size_t i) { ++tbb_claims[i]; });
+        backend::parallel_claim(backend::openmp{t}, t, omp_claims.size(), [&](std::size_t i) { ++omp_claims[i]; });
+        CHECK(std::all_of(tbb_claims.begin(), tbb_claims.end(), [](int h) { return h == 1; }));
+        CHECK(std::all_of(omp_claims.begin(), omp_claims.end(), [](int h) { return h == 1; }));
     }
 }
 

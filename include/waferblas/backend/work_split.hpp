@@ -15,6 +15,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <limits>
 
@@ -66,6 +67,17 @@ template <executor B>
 /// Results do not change with who ran a PE: each PE's sums and the reduction of split rows are
 /// fixed by the split.
 inline constexpr std::size_t claimed_pes_per_thread = 8;
+
+/// f(p) for every p in [0, n), on `workers` parallel tasks of b that each claim the next p as they
+/// finish one (see claimed_pes_per_thread): who runs p changes from call to call, what f(p)
+/// computes does not.
+template <executor B, class F>
+void parallel_claim(const B& b, std::size_t workers, std::size_t n, F&& f) {
+    std::atomic<std::size_t> next{0};
+    b.parallel_for(workers, [&](std::size_t) {
+        for (std::size_t p; (p = next.fetch_add(1, std::memory_order_relaxed)) < n;) f(p);
+    });
+}
 
 /// The free functions' SpMV split (partition_rows_by_work) counts each row as this many nonzeros
 /// on top of its own: a row's loop start, reduction and y store. Measured on each half of a 2-way

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <algorithm>
-#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -36,8 +35,9 @@ template <class Backend>
 }
 
 /// claimers = 0: PE p runs where backend.parallel_for puts task p (a plan's thread affinity).
-/// claimers > 0: that many parallel tasks claim PEs in order until none is left (a free function's
-/// split of a matrix beyond the caches, backend::claimed_pes_per_thread); the results are the same.
+/// claimers > 0: that many parallel tasks claim PEs in order until none is left
+/// (backend::parallel_claim: a free function's split of a matrix beyond the caches); the results
+/// are the same.
 template <class Backend, class T, class I>
 void execute_spmv(const Backend& backend, const kernels::row_blocks_view<T, I>& A, T alpha, vector_view<const T> x,
                   T beta, vector_view<T> y, std::size_t claimers = 0) {
@@ -48,11 +48,8 @@ void execute_spmv(const Backend& backend, const kernels::row_blocks_view<T, I>& 
             const auto task = [&](std::size_t p) {
                 kernels::row_blocks_spmv_task<Unit>(A, val, p, alpha, x.data(), x.stride(), beta, y.data(), y.stride(), scratch);
             };
-            if (claimers == 0) return backend.parallel_for(A.pes(), task);
-            std::atomic<std::size_t> next{0};
-            backend.parallel_for(claimers, [&](std::size_t) {
-                for (std::size_t p; (p = next.fetch_add(1, std::memory_order_relaxed)) < A.pes();) task(p);
-            });
+            if (claimers == 0) backend.parallel_for(A.pes(), task);
+            else backend::parallel_claim(backend, claimers, A.pes(), task);
         };
         if (x.contiguous() && y.contiguous()) run.template operator()<true>();
         else run.template operator()<false>();

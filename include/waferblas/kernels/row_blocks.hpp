@@ -58,7 +58,7 @@ WAFERBLAS_NOINLINE void row_blocks_spmv_task(const row_blocks_view<T, I>& A, V v
         s.head[p] = row_dot<Unit>(idx, val, kb, static_cast<std::size_t>(A.row_ptr[rb + 1]), x, incx);
         ++i;
     }
-    const bool stream = worth_streaming<T, I>(static_cast<std::size_t>(A.row_ptr.back() - A.row_ptr.front()));
+    const bool stream = worth_streaming<T, I>(A.col_idx.size()); // the whole matrix's nonzeros
     csr_spmv_rows<Unit>(A.row_ptr.data(), idx, val, i, re, alpha, x, incx, beta, y, incy, stream);
     if (part.has_carry(A.row_ptr, p))
         s.carry[p] = row_dot<Unit>(idx, val, std::max(kb, static_cast<std::size_t>(A.row_ptr[re])), ke, x, incx);
