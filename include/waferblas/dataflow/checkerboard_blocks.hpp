@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <numeric>
 #include <span>
 #include <vector>
@@ -58,87 +59,152 @@ std::vector<I> balanced_split(std::span<const I> prefix, std::size_t parts) {
     return split;
 }
 
+/// parts+1 column boundaries balancing the nonzeros (a column histogram), or {0, cols} for one part.
+template <index I>
+std::vector<I> balanced_column_split(I cols, std::span<const I> col_idx, std::size_t parts) {
+    if (parts == 1) return {I{0}, cols};
+    auto col_prefix = large_vector<I>(static_cast<std::size_t>(cols) + 1);
+    for (I j : col_idx) ++col_prefix[static_cast<std::size_t>(j) + 1];
+    std::partial_sum(col_prefix.begin(), col_prefix.end(), col_prefix.begin());
+    return balanced_split<I>(col_prefix, parts);
+}
+
+/// n elements from src to dst: a plain loop for the few nonzeros of a typical segment, where a
+/// memmove call costs more, and memcpy for a run of rows.
+template <class V>
+inline void copy_elements(const V* src, std::size_t n, V* dst) noexcept {
+    if (n >= 32) {
+        std::memcpy(dst, src, n * sizeof(V));
+        return;
+    }
+    for (std::size_t k = 0; k < n; ++k) dst[k] = src[k];
+}
+
+/// Fills the blocks of `b`, whose splits are set: a counting pass places them, a second copies
+/// each row's pieces into their blocks. O(nnz + segments).
+template <scalar T, index I>
+void fill_blocks(checkerboard_blocks<T, I>& b, std::span<const I> row_ptr, std::span<const I> col_idx,
+                 std::span<const T> values) {
+    const std::size_t R = b.row_split.size() - 1, C = b.col_split.size() - 1, P = R * C, nnz = col_idx.size();
+    const I* split = b.col_split.data();
+    const I* ptr = row_ptr.data();
+    const I* col = col_idx.data();
+    const auto at = [](I v) { return static_cast<std::size_t>(v); };
+    // Column block of column j: a search in the C+1 (cached) boundaries, once per row or piece,
+    // costs less than a per-column table, which is a cache miss per row and a page fault per 512
+    // columns. Few boundaries are scanned: a call of std::upper_bound cost ~50 instructions on 2 x 2.
+    const auto col_block = [split, C](I j) {
+        if (C <= 8) {
+            std::size_t c = 0;
+            while (c + 1 < C && j >= split[c + 1]) ++c;
+            return c;
+        }
+        return static_cast<std::size_t>(std::upper_bound(split + 1, split + C, j) - split - 1);
+    };
+    // Both passes walk PE row r the same way. Columns are sorted within a row, so a row visits its
+    // column blocks in increasing order and each run of one block is one segment. Most rows lie in
+    // one column block, and consecutive such rows in the same block are contiguous both in A and in
+    // the block: they are handled as one run (on_run: block, first row, end row, non-empty rows,
+    // nonzeros [k, e)), which the scatter copies at once. A row across blocks goes piece by piece
+    // (on_piece: block, row, nonzeros [k, k_end)).
+    const auto walk_pe_row = [&](std::size_t r, auto&& on_run, auto&& on_piece) {
+        const auto first = at(b.row_split[r]), last = at(b.row_split[r + 1]);
+        std::size_t run_block = C, run_row = first, run_rows = 0; // C: no run open
+        const auto close_run = [&](std::size_t end_row) {
+            if (run_block < C) on_run(run_block, run_row, end_row, run_rows, at(ptr[run_row]), at(ptr[end_row]));
+            run_block = C;
+        };
+        for (std::size_t i = first; i < last; ++i) {
+            auto k = at(ptr[i]);
+            const auto e = at(ptr[i + 1]);
+            if (k == e) continue;
+            if (const std::size_t c = col_block(col[k]); col[e - 1] < split[c + 1]) {
+                if (c != run_block) close_run(i), run_block = c, run_row = i, run_rows = 0;
+                ++run_rows;
+                continue;
+            }
+            close_run(i);
+            while (k < e) {
+                const std::size_t c = col_block(col[k]);
+                std::size_t k_end = k + 1; // pieces of a row across blocks are short: a scan
+                while (k_end < e && col[k_end] < split[c + 1]) ++k_end;
+                on_piece(c, i, k, k_end);
+                k = k_end;
+            }
+        }
+        close_run(last);
+    };
+
+    // Pass 1: segments and nonzeros per block (a run of rows counts its non-empty rows).
+    std::vector<std::size_t> seg_at(P + 1, 0), nz_at(P + 1, 0);
+    for (std::size_t r = 0; r < R; ++r) {
+        std::size_t* segs = seg_at.data() + r * C + 1;
+        std::size_t* nzs = nz_at.data() + r * C + 1;
+        walk_pe_row(
+            r,
+            [&](std::size_t c, std::size_t, std::size_t, std::size_t rows, std::size_t k, std::size_t e) {
+                segs[c] += rows;
+                nzs[c] += e - k;
+            },
+            [&](std::size_t c, std::size_t, std::size_t k, std::size_t k_end) {
+                ++segs[c];
+                nzs[c] += k_end - k;
+            });
+    }
+    std::partial_sum(seg_at.begin(), seg_at.end(), seg_at.begin());
+    std::partial_sum(nz_at.begin(), nz_at.end(), nz_at.begin());
+
+    // Pass 2: scatter into the blocks; seg_at and nz_at become each block's next free position.
+    const std::size_t segments = seg_at[P];
+    b.block_seg = seg_at;
+    b.seg_row = large_vector<I>(segments);
+    b.seg_ptr = large_vector<I>(segments + 1);
+    b.idx = large_vector<I>(nnz);
+    b.val = large_vector<T>(nnz);
+    I* seg_row = b.seg_row.data();
+    I* seg_ptr = b.seg_ptr.data();
+    const T* value = values.data();
+    for (std::size_t r = 0; r < R; ++r) {
+        std::size_t* next_seg = seg_at.data() + r * C;
+        std::size_t* next_nz = nz_at.data() + r * C;
+        walk_pe_row(
+            r,
+            [&](std::size_t c, std::size_t i0, std::size_t i1, std::size_t, std::size_t k, std::size_t e) {
+                const std::size_t dst = next_nz[c];
+                copy_elements(col + k, e - k, b.idx.data() + dst);
+                copy_elements(value + k, e - k, b.val.data() + dst);
+                std::size_t s = next_seg[c];
+                for (std::size_t i = i0; i < i1; ++i) {
+                    if (ptr[i] == ptr[i + 1]) continue;
+                    seg_row[s] = static_cast<I>(i);
+                    seg_ptr[s] = static_cast<I>(dst + (at(ptr[i]) - k));
+                    ++s;
+                }
+                next_seg[c] = s;
+                next_nz[c] = dst + (e - k);
+            },
+            [&](std::size_t c, std::size_t i, std::size_t k, std::size_t k_end) {
+                const std::size_t s = next_seg[c]++, dst = next_nz[c];
+                seg_row[s] = static_cast<I>(i);
+                seg_ptr[s] = static_cast<I>(dst);
+                copy_elements(col + k, k_end - k, b.idx.data() + dst);
+                copy_elements(value + k, k_end - k, b.val.data() + dst);
+                next_nz[c] = dst + (k_end - k);
+            });
+    }
+    seg_ptr[segments] = static_cast<I>(nnz);
+}
+
 } // namespace detail
 
 template <scalar T, index I>
 [[nodiscard]] checkerboard_blocks<T, I> make_checkerboard_blocks(I cols, std::span<const I> row_ptr,
                                                                   std::span<const I> col_idx, std::span<const T> values,
                                                                   const pe_grid& grid) {
-    const std::size_t R = grid.rows(), C = grid.cols(), P = grid.size();
-    const std::size_t nnz = col_idx.size();
     checkerboard_blocks<T, I> b;
-    b.row_split = detail::balanced_split<I>(row_ptr, R);
-    {
-        auto col_prefix = detail::large_vector<I>(static_cast<std::size_t>(cols) + 1);
-        for (I j : col_idx) ++col_prefix[static_cast<std::size_t>(j) + 1];
-        std::partial_sum(col_prefix.begin(), col_prefix.end(), col_prefix.begin());
-        b.col_split = detail::balanced_split<I>(col_prefix, C);
-    }
-    // Column block of column j: a search in the C+1 (cached) boundaries, once per segment, costs
-    // less than a per-column table, which is a cache miss per segment and a page fault per 512 columns.
-    // Few boundaries are scanned: a call of std::upper_bound cost ~50 instructions on a 2 x 2 grid.
-    const I* col_split = b.col_split.data();
-    const auto col_block = [&, C](I j) {
-        if (C <= 8) {
-            std::size_t c = 0;
-            while (c + 1 < C && j >= col_split[c + 1]) ++c;
-            return c;
-        }
-        return static_cast<std::size_t>(std::upper_bound(col_split + 1, col_split + C, j) - col_split - 1);
-    };
-
-    // Pass 1: count segments and nonzeros per block. Columns are sorted within a row, so a row
-    // visits its column blocks in increasing order and each run of one block is one segment.
-    std::vector<std::size_t> seg_count(P + 1, 0), nz_count(P + 1, 0);
-    auto for_each_segment = [&](auto&& on_segment) {
-        for (std::size_t r = 0; r < R; ++r)
-            for (auto i = static_cast<std::size_t>(b.row_split[r]); i < static_cast<std::size_t>(b.row_split[r + 1]); ++i) {
-                auto k = static_cast<std::size_t>(row_ptr[i]);
-                const auto e = static_cast<std::size_t>(row_ptr[i + 1]);
-                if (k == e) continue;
-                // Most rows lie within one column block: one segment, found without a scan.
-                if (const std::size_t c = col_block(col_idx[k]); col_idx[e - 1] < b.col_split[c + 1]) {
-                    on_segment(r * C + c, i, k, e);
-                    continue;
-                }
-                while (k < e) {
-                    const std::size_t c = col_block(col_idx[k]);
-                    const auto end_c = static_cast<I>(b.col_split[c + 1]);
-                    std::size_t k_end = k + 1;
-                    while (k_end < e && col_idx[k_end] < end_c) ++k_end;
-                    on_segment(r * C + c, i, k, k_end);
-                    k = k_end;
-                }
-            }
-    };
-    for_each_segment([&](std::size_t p, std::size_t, std::size_t k, std::size_t k_end) {
-        ++seg_count[p + 1];
-        nz_count[p + 1] += k_end - k;
-    });
-    std::partial_sum(seg_count.begin(), seg_count.end(), seg_count.begin());
-    std::partial_sum(nz_count.begin(), nz_count.end(), nz_count.begin());
-
-    // Pass 2: scatter segments into their blocks.
-    const std::size_t segments = seg_count[P];
-    b.block_seg = seg_count;
-    b.seg_row = detail::large_vector<I>(segments);
-    b.seg_ptr = detail::large_vector<I>(segments + 1);
-    b.idx = detail::large_vector<I>(nnz);
-    b.val = detail::large_vector<T>(nnz);
-    std::vector<std::size_t> next_seg(seg_count.begin(), seg_count.end() - 1), next_nz(nz_count.begin(), nz_count.end() - 1);
-    for_each_segment([&](std::size_t p, std::size_t i, std::size_t k, std::size_t k_end) {
-        const std::size_t s = next_seg[p]++;
-        std::size_t dst = next_nz[p];
-        b.seg_row[s] = static_cast<I>(i);
-        b.seg_ptr[s] = static_cast<I>(dst);
-        // A plain loop: segments average a few nonzeros, where a memmove call per array costs more.
-        for (; k < k_end; ++k, ++dst) {
-            b.idx[dst] = col_idx[k];
-            b.val[dst] = values[k];
-        }
-        next_nz[p] = dst;
-    });
-    b.seg_ptr[segments] = static_cast<I>(nnz);
+    b.row_split = detail::balanced_split<I>(row_ptr, grid.rows());
+    b.col_split = detail::balanced_column_split<I>(cols, col_idx, grid.cols());
+    detail::fill_blocks(b, row_ptr, col_idx, values);
     return b;
 }
 
