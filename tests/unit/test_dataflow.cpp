@@ -126,24 +126,27 @@ TEST_CASE("the words multicast equal what the checkerboard placement implies") {
         }
 }
 
-TEST_CASE("checkerboard blocks hold exactly each block's nonzeros, row by row") {
-    // Independent construction: for each PE in row-major order, every row of its row block with a
-    // nonzero in its column block is one segment holding those nonzeros in column order.
+namespace {
+
+// Independent construction: for each PE in row-major order, every row of its row block with a
+// nonzero in its column block is one segment holding those nonzeros in column order.
+template <class T, class I>
+void check_checkerboard_blocks_against_a_naive_split() {
     const pe_grid more_grids[] = {{2, 1}, {1, 2}, {2, 2}, {1, 9}, {2, 12}};
-    for (const auto& c : testing::generated_cases<double, std::int32_t>())
+    for (const auto& c : testing::generated_cases<T, I>())
         for (const auto& g : {std::span<const pe_grid>(grids), std::span<const pe_grid>(more_grids)})
             for (const auto& grid : g) {
                 const auto& A = c.A;
-                const auto b = make_checkerboard_blocks<double, std::int32_t>(A.cols(), A.row_ptr(), A.col_idx(), A.values(), grid);
+                const auto b = make_checkerboard_blocks<T, I>(A.cols(), A.row_ptr(), A.col_idx(), A.values(), grid);
                 INFO(c.name << " " << to_string(grid));
-                std::vector<std::int32_t> col_prefix(static_cast<std::size_t>(A.cols()) + 1, 0);
+                std::vector<I> col_prefix(static_cast<std::size_t>(A.cols()) + 1, 0);
                 for (auto j : A.col_idx()) ++col_prefix[static_cast<std::size_t>(j) + 1];
                 std::partial_sum(col_prefix.begin(), col_prefix.end(), col_prefix.begin());
-                if (grid.cols() == 1) CHECK(b.col_split == std::vector<std::int32_t>{0, A.cols()});
-                else CHECK(b.col_split == detail::balanced_split<std::int32_t>(col_prefix, grid.cols()));
+                if (grid.cols() == 1) CHECK(b.col_split == std::vector<I>{0, A.cols()});
+                else CHECK(b.col_split == detail::balanced_split<I>(col_prefix, grid.cols()));
                 std::vector<std::size_t> block_seg{0};
-                std::vector<std::int32_t> seg_row, seg_ptr, idx;
-                std::vector<double> val;
+                std::vector<I> seg_row, seg_ptr, idx;
+                std::vector<T> val;
                 for (std::size_t pr = 0; pr < grid.rows(); ++pr)
                     for (std::size_t pc = 0; pc < grid.cols(); ++pc) {
                         for (auto i = b.row_split[pr]; i < b.row_split[pr + 1]; ++i) {
@@ -151,20 +154,27 @@ TEST_CASE("checkerboard blocks hold exactly each block's nonzeros, row by row") 
                             for (auto k = A.row_ptr()[static_cast<std::size_t>(i)]; k < A.row_ptr()[static_cast<std::size_t>(i) + 1]; ++k) {
                                 const auto j = A.col_idx()[static_cast<std::size_t>(k)];
                                 if (j < b.col_split[pc] || j >= b.col_split[pc + 1]) continue;
-                                if (!open) seg_row.push_back(i), seg_ptr.push_back(static_cast<std::int32_t>(idx.size())), open = true;
+                                if (!open) seg_row.push_back(i), seg_ptr.push_back(static_cast<I>(idx.size())), open = true;
                                 idx.push_back(j);
                                 val.push_back(A.values()[static_cast<std::size_t>(k)]);
                             }
                         }
                         block_seg.push_back(seg_row.size());
                     }
-                seg_ptr.push_back(static_cast<std::int32_t>(idx.size()));
+                seg_ptr.push_back(static_cast<I>(idx.size()));
                 CHECK(b.block_seg == block_seg);
                 CHECK(b.seg_row == seg_row);
                 CHECK(b.seg_ptr == seg_ptr);
                 CHECK(b.idx == idx);
                 CHECK(b.val == val);
             }
+}
+
+} // namespace
+
+TEST_CASE("checkerboard blocks hold exactly each block's nonzeros, row by row") {
+    check_checkerboard_blocks_against_a_naive_split<double, std::int32_t>();
+    check_checkerboard_blocks_against_a_naive_split<std::complex<float>, std::int64_t>();
 }
 
 TEST_CASE("row_blocks gathers each remote x entry once per PE") {
