@@ -63,10 +63,13 @@ struct matrix_entry {
 [[nodiscard]] std::vector<matrix_entry> catalogue();
 
 /// Dense SpMM operands for one column count: B (cols x k) and the reference C = A B (rows x k),
-/// both row-major.
+/// both row-major. B starts on a cache line, as Eigen's dense matrices do: the peers that read it
+/// in place (WaferBLAS, librsb) or copy it (GraphBLAS, into aligned storage too) then all see rows
+/// on the alignment Eigen's own copy has (docs/performance.md, item 0, "B on a cache line").
 struct spmm_operands {
     std::size_t k = 0;
-    std::vector<double> B, C_ref;
+    waferblas::aligned_vector<double> B;
+    std::vector<double> C_ref;
 };
 
 /// The matrix being benchmarked, with x (x_j in [0.5, 1.5), deterministic) and the reference y = A x

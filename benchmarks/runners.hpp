@@ -96,13 +96,13 @@ public:
         waferblas::spmm(backend_, waferblas::op::none, 1.0, p_.A, waferblas::matrix_view<const double>(o_.B.data(), p_.cols(), o_.k),
                         0.0, waferblas::matrix_view<double>(C_.data(), p_.rows(), o_.k));
     }
-    [[nodiscard]] std::vector<double> result() const override { return C_; }
+    [[nodiscard]] std::vector<double> result() const override { return {C_.begin(), C_.end()}; }
 
 private:
     const problem& p_;
     const spmm_operands& o_;
     Backend backend_;
-    std::vector<double> C_;
+    waferblas::aligned_vector<double> C_; ///< on a cache line, as Eigen's C
 };
 
 template <class Backend>
@@ -115,14 +115,14 @@ public:
         plan_.execute(backend_, 1.0, waferblas::matrix_view<const double>(o_.B.data(), p_.cols(), o_.k), 0.0,
                       waferblas::matrix_view<double>(C_.data(), p_.rows(), o_.k));
     }
-    [[nodiscard]] std::vector<double> result() const override { return C_; }
+    [[nodiscard]] std::vector<double> result() const override { return {C_.begin(), C_.end()}; }
 
 private:
     const problem& p_;
     const spmm_operands& o_;
     Backend backend_;
     waferblas::spmm_plan<double, std::int32_t> plan_;
-    std::vector<double> C_;
+    waferblas::aligned_vector<double> C_; ///< on a cache line, as Eigen's C
 };
 
 /// Every SpMV / SpMM library compiled in, WaferBLAS variants first (defined in peers.cpp).

@@ -86,13 +86,13 @@ public:
                        C_.data(), k),
               "rsb_spmm");
     }
-    [[nodiscard]] std::vector<double> result() const override { return C_; }
+    [[nodiscard]] std::vector<double> result() const override { return {C_.begin(), C_.end()}; }
 
 private:
     int threads_;
     const spmm_operands& o_;
     matrix A_;
-    std::vector<double> C_;
+    waferblas::aligned_vector<double> C_; ///< on a cache line, as every library's C (common.hpp)
 };
 
 } // namespace wbbench::rsb_peer

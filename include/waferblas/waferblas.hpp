@@ -15,6 +15,7 @@
 
 #include "version.hpp"
 
+#include "core/aligned_allocator.hpp"
 #include "core/error.hpp"
 #include "core/matrix_view.hpp"
 #include "core/operation.hpp"

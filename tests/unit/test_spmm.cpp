@@ -244,6 +244,34 @@ TEST_CASE("C rows are streamed only when whole 16-byte vectors, aligned, on x86-
     CHECK(f[8] == 0);
 }
 
+TEST_CASE_TEMPLATE("spmm's C is bitwise the same whatever the alignment of B and C", T, float, double, std::complex<double>) {
+    // Alignment changes which loads straddle cache lines (the speed, docs/performance.md), never the
+    // arithmetic: B and C at every element offset from a cache line, on the free function and a plan.
+    const auto A = generators::random_sparse<T>(97, 61, 0.08, 5);
+    const std::size_t m = 97, n = 61;
+    for (std::size_t k : {1u, 5u, 8u, 32u, 128u}) {
+        const auto b = random_vector<T>(n * k, 7);
+        const auto aligned = [&](std::size_t bshift, std::size_t cshift, bool plan) {
+            aligned_vector<T> Bs(n * k + 16), Cs(m * k + 16, T(real_t<T>(3)));
+            std::copy(b.begin(), b.end(), Bs.begin() + static_cast<std::ptrdiff_t>(bshift));
+            const matrix_view<const T> Bv(Bs.data() + bshift, n, k);
+            const matrix_view<T> Cv(Cs.data() + cshift, m, k);
+            if (plan) plan_spmm(A, pe_grid{2, 1}).execute(T(real_t<T>(1.5)), Bv, T(real_t<T>(0.5)), Cv);
+            else spmm(T(real_t<T>(1.5)), A, Bv, T(real_t<T>(0.5)), Cv);
+            return std::vector<T>(Cs.begin() + static_cast<std::ptrdiff_t>(cshift), Cs.begin() + static_cast<std::ptrdiff_t>(cshift + m * k));
+        };
+        for (bool plan : {false, true}) {
+            const auto want = aligned(0, 0, plan);
+            for (std::size_t bshift = 0; bshift < 16; bshift += 3)
+                for (std::size_t cshift : {0u, 1u, 2u, 7u}) {
+                    INFO("k=" << k << " B +" << bshift << " C +" << cshift << " elements" << (plan ? ", plan" : ""));
+                    const auto got = aligned(bshift, cshift, plan);
+                    CHECK(std::memcmp(got.data(), want.data(), want.size() * sizeof(T)) == 0);
+                }
+        }
+    }
+}
+
 TEST_CASE("spmm rejects mismatched shapes and overlapping B and C") {
     const csr_matrix<double> A(2, 3, {0, 1, 2}, {0, 2}, {1.0, 1.0});
     std::vector<double> b(3 * 4), c(2 * 4), c5(2 * 5);

@@ -2,7 +2,13 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <complex>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <new>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include <waferblas/waferblas.hpp>
@@ -80,4 +86,50 @@ TEST_CASE("matrix_view rejects a leading dimension smaller than the tight one") 
     CHECK_THROWS_AS(matrix_view<double>(s.data(), 2, 3, layout::row_major, 2), invalid_argument_error);
     CHECK_THROWS_AS(matrix_view<double>(s.data(), 4, 3, layout::col_major, 3), invalid_argument_error);
     CHECK_THROWS_AS((void)matrix_view<double>(s.data(), 2, 3).row(2), dimension_error);
+}
+
+TEST_CASE("aligned_vector's storage starts on a cache line, also after it grows, for every scalar type") {
+    const auto on_line = [](const void* p) { return reinterpret_cast<std::uintptr_t>(p) % cache_line_bytes == 0; };
+    aligned_vector<double> d;
+    aligned_vector<float> f(3, 1.0f);
+    aligned_vector<std::complex<double>> z(1);
+    aligned_vector<char> c(1, 'x');
+    CHECK(on_line(f.data()));
+    CHECK(on_line(z.data()));
+    CHECK(on_line(c.data()));
+    for (int i = 0; i < 5000; ++i) {
+        d.push_back(i);
+        REQUIRE(on_line(d.data())); // every reallocation
+    }
+    CHECK(d[4999] == 4999);
+    aligned_vector<double> copy = d;
+    CHECK(on_line(copy.data()));
+    CHECK(copy == d);
+    // A vector operand like any contiguous range.
+    static_assert(mutable_vector_like<aligned_vector<float>&> && vector_like<const aligned_vector<double>&>);
+    const vector_view<const double> view = as_vector_view(std::as_const(d));
+    CHECK(view.data() == d.data());
+    CHECK(view.size() == d.size());
+    // Under 4 KiB and above (glibc places large plain blocks 16 bytes past a page: the case that matters).
+    for (std::size_t n : {1u, 7u, 100u, 1u << 20}) {
+        aligned_allocator<double> a;
+        double* p = a.allocate(n);
+        CHECK(on_line(p));
+        p[n - 1] = 1.0;
+        a.deallocate(p, n);
+    }
+}
+
+TEST_CASE("aligned_allocator rebinds, compares equal and rejects sizes beyond the address space") {
+    using to_float = std::allocator_traits<aligned_allocator<double>>::rebind_alloc<float>;
+    static_assert(std::is_same_v<to_float, aligned_allocator<float>>);
+    static_assert(std::is_same_v<std::allocator_traits<aligned_allocator<int, 128>>::rebind_alloc<char>, aligned_allocator<char, 128>>);
+    CHECK(aligned_allocator<double>{} == aligned_allocator<float>{});
+    CHECK_FALSE(aligned_allocator<double>{} != aligned_allocator<double>{});
+    aligned_allocator<int, 128> wide;
+    int* p = wide.allocate(3);
+    CHECK(reinterpret_cast<std::uintptr_t>(p) % 128 == 0);
+    wide.deallocate(p, 3);
+    aligned_allocator<double> a;
+    CHECK_THROWS_AS((void)a.allocate(std::numeric_limits<std::size_t>::max() / 4), std::bad_array_new_length);
 }

@@ -1,12 +1,13 @@
 // waferblas/blas/spmm.hpp — sparse matrix times dense matrix: C = alpha op(A) B + beta C.
 //
-//   std::vector<double> b(A.cols() * 8), c(A.rows() * 8);
+//   waferblas::aligned_vector<double> b(A.cols() * 8), c(A.rows() * 8);
 //   waferblas::spmm(1.0, A, waferblas::matrix_view<const double>(b.data(), A.cols(), 8), 0.0,
 //                   waferblas::matrix_view<double>(c.data(), A.rows(), 8));
 //
 // B and C may be row- or column-major with any leading dimension. Each nonzero a_ik is one task
 // `C[i,:] += a_ik * B[k,:]`. Throws dimension_error on mismatched shapes, invalid_argument_error
-// if B and C overlap.
+// if B and C overlap. Any alignment gives the same result; rows of B on cache lines (aligned_vector,
+// core/aligned_allocator.hpp) are read faster.
 #pragma once
 
 #include <type_traits>
