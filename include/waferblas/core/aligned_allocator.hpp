@@ -4,13 +4,14 @@
 //   waferblas::spmm(1.0, A, waferblas::matrix_view<const double>(B.data(), n, k), 0.0,
 //                   waferblas::matrix_view<double>(C.data(), m, k));
 //
-// SpMM adds a row of B per nonzero of A. When a row starts inside a cache line it spans one line
-// more, and every full-width vector load of it straddles two lines. A plain std::vector gives no
-// such guarantee: glibc places a large block 16 bytes past a page boundary. On the project machine
-// (AVX-512, one thread) SpMM took up to 1.2x as long at 128 columns and up to 1.45x at 32 with B
-// 16 bytes past a line as with B on a line (docs/performance.md, item 0, "B on a cache line").
-// Eigen's own dense matrices are aligned the same way. Rows stay on lines when the row stride in bytes is a multiple of the alignment too
-// (k = 8 doubles or 16 floats and multiples).
+// SpMM adds a row of B per nonzero of A. A row that starts inside a cache line spans one line more
+// (17 instead of 16 for 128 doubles) and its vector loads straddle lines. A plain std::vector
+// gives no alignment beyond 16 bytes: glibc places a large block 16 bytes past a page boundary. On
+// the project machine (AVX-512, one thread) SpMM took up to 1.2x as long at 128 columns and up to
+// 1.45x at 32 with B 16 bytes past a line as with B on a line (docs/performance.md, item 0, "B on
+// a cache line"). Eigen's own dense matrices are aligned the same way. Every row stays on a line
+// when the row stride in bytes is a multiple of the alignment too (k a multiple of 8 doubles or
+// 16 floats).
 #pragma once
 
 #include <cstddef>
