@@ -63,8 +63,8 @@ struct matrix_entry {
 [[nodiscard]] std::vector<matrix_entry> catalogue();
 
 /// Dense SpMM operands for one column count: B (cols x k) and the reference C = A B (rows x k),
-/// both row-major. B starts on a cache line, as Eigen's dense matrices do: the peers that read it
-/// in place (WaferBLAS, librsb) or copy it (GraphBLAS, into aligned storage too) then all see rows
+/// both row-major. B starts on a cache line, as Eigen's dense matrices do: the libraries that read
+/// it in place (WaferBLAS, librsb) or copy it (GraphBLAS, into aligned storage too) then see rows
 /// on the alignment Eigen's own copy has (docs/performance.md, item 0, "B on a cache line").
 struct spmm_operands {
     std::size_t k = 0;
