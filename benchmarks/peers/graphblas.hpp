@@ -45,8 +45,8 @@ inline void set_threads(int threads) { check(GxB_Global_Option_set(GxB_GLOBAL_NT
 
 /// A copy of `values` in a malloc'd block whose ownership GraphBLAS takes (GxB_*_pack_*).
 inline void* malloc_copy(const double* values, std::size_t n) {
-    // On a cache line, as the other libraries' dense operands are (common.hpp, spmm_operands);
-    // aligned_alloc's blocks are released by free(), as GraphBLAS does with what it was packed.
+    // On a cache line, as SpMM's B is for the other libraries (common.hpp, spmm_operands); SpMV's x
+    // too. aligned_alloc's blocks are released by free(), as GraphBLAS does with what it was packed.
     constexpr std::size_t line = waferblas::cache_line_bytes;
     const std::size_t bytes = (n == 0 ? sizeof(double) : n * sizeof(double)) + line - 1;
     void* p = std::aligned_alloc(line, bytes - bytes % line);

@@ -251,7 +251,7 @@ TEST_CASE_TEMPLATE("spmm's C is bitwise the same whatever the alignment of B and
     const std::size_t m = 97, n = 61;
     for (std::size_t k : {1u, 5u, 8u, 32u, 128u}) {
         const auto b = random_vector<T>(n * k, 7);
-        const auto aligned = [&](std::size_t bshift, std::size_t cshift, bool plan) {
+        const auto product_at = [&](std::size_t bshift, std::size_t cshift, bool plan) { // B, C shifted by elements
             aligned_vector<T> Bs(n * k + 16), Cs(m * k + 16, T(real_t<T>(3)));
             std::copy(b.begin(), b.end(), Bs.begin() + static_cast<std::ptrdiff_t>(bshift));
             const matrix_view<const T> Bv(Bs.data() + bshift, n, k);
@@ -261,11 +261,11 @@ TEST_CASE_TEMPLATE("spmm's C is bitwise the same whatever the alignment of B and
             return std::vector<T>(Cs.begin() + static_cast<std::ptrdiff_t>(cshift), Cs.begin() + static_cast<std::ptrdiff_t>(cshift + m * k));
         };
         for (bool plan : {false, true}) {
-            const auto want = aligned(0, 0, plan);
+            const auto want = product_at(0, 0, plan);
             for (std::size_t bshift = 0; bshift < 16; bshift += 3)
                 for (std::size_t cshift : {0u, 1u, 2u, 7u}) {
                     INFO("k=" << k << " B +" << bshift << " C +" << cshift << " elements" << (plan ? ", plan" : ""));
-                    const auto got = aligned(bshift, cshift, plan);
+                    const auto got = product_at(bshift, cshift, plan);
                     CHECK(std::memcmp(got.data(), want.data(), want.size() * sizeof(T)) == 0);
                 }
         }

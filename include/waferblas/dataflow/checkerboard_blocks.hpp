@@ -120,7 +120,12 @@ void fill_blocks(checkerboard_blocks<T, I>& b, std::span<const I> row_ptr, std::
             const auto e = at(ptr[i + 1]);
             if (k == e) continue;
             if (const std::size_t c = col_block(col[k]); col[e - 1] < split[c + 1]) {
-                if (c != run_block) close_run(i), run_block = c, run_row = i, run_rows = 0;
+                if (c != run_block) {
+                    close_run(i);
+                    run_block = c;
+                    run_row = i;
+                    run_rows = 0;
+                }
                 ++run_rows;
                 continue;
             }
