@@ -3,11 +3,15 @@
 
 #include <complex>
 #include <cstdint>
+#include <cstdlib>
 #include <span>
 #include <sstream>
 #include <string>
 
+#include <waferblas/generators.hpp>
 #include <waferblas/waferblas.hpp>
+
+#include "huge_pages.hpp"
 
 using namespace waferblas;
 
@@ -152,4 +156,82 @@ TEST_CASE("a Matrix Market pattern file, or a real one of ones, reads as a matri
     CHECK(io::read_matrix_market<float>(real).all_values_one());
     std::istringstream skew("%%MatrixMarket matrix coordinate real skew-symmetric\n2 2 1\n2 1 1\n");
     CHECK_FALSE(io::read_matrix_market<double>(skew).all_values_one()); // its mirror is -1
+}
+
+// ---- Huge pages ----------------------------------------------------------------------------------
+//
+// The arrays of a matrix WaferBLAS builds are advised for huge pages when they span 4 MiB or more
+// (core/memory.hpp): streamed beyond the caches on 4 KiB pages, an SpMV ran up to 1.5x slower.
+
+namespace {
+/// Checks that each array of at least 4 MiB (and a page: the advice covers whole pages inside the
+/// block) lies in advised memory; nothing is checked where the OS cannot say (no THP).
+template <class T>
+void check_advised(std::span<const T> a, const char* what) {
+    INFO(what);
+    if (a.size_bytes() < detail::huge_page_advice_bytes + 8192) return;
+    const auto advised = waferblas_test::huge_page_advised(reinterpret_cast<const char*>(a.data()) + 4096);
+    if (!advised) {
+        MESSAGE("transparent huge pages are not available here: advice not checked");
+        return;
+    }
+    CHECK(*advised);
+}
+template <class T, class I>
+void check_advised(const csr_matrix<T, I>& A, const char* what) {
+    check_advised(A.row_ptr(), what);
+    check_advised(A.col_idx(), what);
+    check_advised(A.values(), what);
+}
+} // namespace
+
+TEST_CASE("large vectors and aligned_vector blocks are advised for huge pages, small ones are not required to be") {
+    constexpr std::size_t n = 600'000; // 4.8 MB of doubles
+    const auto v = detail::large_vector<double>(n, 1.5);
+    check_advised(std::span<const double>(v), "large_vector");
+    auto r = detail::large_reserved<std::int64_t>(n);
+    CHECK(r.empty());
+    CHECK(r.capacity() >= n);
+    const auto* before = r.data();
+    for (std::size_t i = 0; i < n; ++i) r.push_back(static_cast<std::int64_t>(i));
+    CHECK(r.data() == before); // filled without reallocating
+    check_advised(std::span<const std::int64_t>(r), "large_reserved");
+    check_advised(std::span<const double>(detail::large_copy(std::span<const double>(v))), "large_copy");
+    const aligned_vector<double> a(n, 2.0);
+    check_advised(std::span<const double>(a.data(), a.size()), "aligned_vector");
+    // The checker itself tells advised from plain memory: a std::vector gets no advice (unless glibc
+    // is told to give every large block some, GLIBC_TUNABLES=glibc.malloc.hugetlb=1).
+    const std::vector<double> plain(n, 1.0);
+    const char* tunables = std::getenv("GLIBC_TUNABLES");
+    const bool glibc_advises = tunables && std::string(tunables).find("hugetlb") != std::string::npos;
+    if (const auto advised = waferblas_test::huge_page_advised(reinterpret_cast<const char*>(plain.data()) + 4096); advised && !glibc_advises)
+        CHECK_FALSE(*advised);
+}
+
+TEST_CASE("the arrays of large matrices built by triplets, transposes, the generators and the reader are advised for huge pages") {
+    using I = std::int64_t;
+    constexpr I n = 600'000; // 8-byte indices and values: 4.8 MB per array
+    std::vector<I> r(static_cast<std::size_t>(n)), c(static_cast<std::size_t>(n));
+    std::vector<double> v(static_cast<std::size_t>(n), 1.0);
+    for (I i = 0; i < n; ++i) r[static_cast<std::size_t>(i)] = i, c[static_cast<std::size_t>(i)] = (i * 7) % n;
+    const auto A = to_csr(coo_matrix<double, I>(n, n, std::move(r), std::move(c), std::move(v)));
+    check_advised(A, "to_csr");
+    check_advised(transpose(A), "transpose");
+    const auto C = to_csc(A);
+    check_advised(C.values(), "to_csc");
+    check_advised(to_csr(C), "to_csr of a CSC matrix");
+    check_advised(generators::banded<double, I>(n, 1, 1, 3), "banded");
+    check_advised(generators::poisson3d<double, I>(64, 64, 64), "poisson3d");
+    check_advised(generators::random_sparse<double, I>(1000, 1000, 0.6, 5), "random_sparse");
+    check_advised(generators::dense_row<double, I>(n, 7, 11), "dense_row");
+    check_advised(generators::rmat<double, I>(16, 16, 13), "rmat");
+
+    // The reader: 270,000 complex entries (16 bytes each: 4.3 MB of values).
+    std::ostringstream file;
+    file << "%%MatrixMarket matrix coordinate complex general\n270000 270000 270000\n";
+    for (int i = 1; i <= 270'000; ++i) file << i << ' ' << i << " 1 -1\n";
+    std::istringstream in(file.str());
+    const auto M = io::read_matrix_market<std::complex<double>, std::int32_t>(in);
+    CHECK(M.nnz() == 270'000);
+    check_advised(M.values(), "read_matrix_market");
 }

@@ -11,13 +11,16 @@
 // 1.45x at 32 with B 16 bytes past a line as with B on a line (docs/performance.md, item 0, "B on
 // a cache line"). Eigen's own dense matrices are aligned the same way. Every row stays on a line
 // when the row stride in bytes is a multiple of the alignment too (k a multiple of 8 doubles or
-// 16 floats).
+// 16 floats). Blocks of 4 MiB and more are also advised for huge pages before their first touch,
+// as the sparse matrices WaferBLAS builds are (core/memory.hpp).
 #pragma once
 
 #include <cstddef>
 #include <limits>
 #include <new>
 #include <vector>
+
+#include "memory.hpp"
 
 namespace waferblas {
 
@@ -46,7 +49,9 @@ public:
 
     [[nodiscard]] T* allocate(std::size_t n) {
         if (n > std::numeric_limits<std::size_t>::max() / sizeof(T)) throw std::bad_array_new_length();
-        return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{Alignment}));
+        T* p = static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{Alignment}));
+        detail::advise_huge_pages(p, n * sizeof(T));
+        return p;
     }
     void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, std::align_val_t{Alignment}); }
 

@@ -1,11 +1,16 @@
-// waferblas/core/memory.hpp — large arrays that a plan fills once and then streams.
+// waferblas/core/memory.hpp — large arrays backed by huge pages where the OS allows.
 //
-// A plan copies or rearranges the whole matrix into fresh memory. On Linux with transparent huge
-// pages in `madvise` mode (a common default), every fresh 4 KiB page then costs a page fault on
-// first touch; on the project's virtual machine that made copying a 175 MB matrix take 8 times as
-// long as one SpMV over it (docs/performance.md, plan construction). Advising the range for huge
-// pages before it is first written cuts the faults 512-fold. Elsewhere the advice is a no-op: the
-// arrays are ordinary std::vectors either way.
+// The arrays of every sparse matrix WaferBLAS builds (Matrix Market reading, triplet compression,
+// transposition, the generators), those a plan copies or rearranges, and aligned_vector's blocks
+// are advised for transparent huge pages before they are first written, when they span 4 MiB or
+// more. On Linux in THP `madvise` mode (a common default) such arrays otherwise get 4 KiB pages:
+// - an SpMV streaming a matrix beyond the caches then ran 1.1-1.5x slower on the project machine
+//   (one thread, `poisson3d_128` 12.1 against 8.7 ms, `banded_1M_w9` 7.3 against 4.9, `rmat18`
+//   7.3 against 6.5; docs/performance.md, item 0);
+// - every fresh 4 KiB page costs a page fault on first touch: copying a 175 MB matrix took 8 times
+//   as long as one SpMV over it (docs/performance.md, plan construction).
+// Matrices built from the caller's own vectors keep the caller's pages. Elsewhere the advice is a
+// no-op: the arrays are ordinary std::vectors either way.
 #pragma once
 
 #include <cstddef>
@@ -38,12 +43,20 @@ inline void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
 #endif
 }
 
-/// n copies of `value` in storage advised before its first touch.
+/// An empty vector with room for n elements in storage advised before its first touch (fill it
+/// with push_back or insert: it does not reallocate up to n).
 template <class T>
-[[nodiscard]] std::vector<T> large_vector(std::size_t n, const T& value = T{}) {
+[[nodiscard]] std::vector<T> large_reserved(std::size_t n) {
     std::vector<T> v;
     v.reserve(n);
     advise_huge_pages(v.data(), n * sizeof(T));
+    return v;
+}
+
+/// n copies of `value` in storage advised before its first touch.
+template <class T>
+[[nodiscard]] std::vector<T> large_vector(std::size_t n, const T& value = T{}) {
+    std::vector<T> v = large_reserved<T>(n);
     v.assign(n, value);
     return v;
 }

@@ -28,15 +28,15 @@ template <scalar T, index I = std::int32_t>
     lower = std::min(lower, std::max<std::int64_t>(n - 1, 0));
     upper = std::min(upper, std::max<std::int64_t>(n - 1, 0));
 
-    std::vector<I> ptr(static_cast<std::size_t>(n) + 1);
+    auto ptr = waferblas::detail::large_vector<I>(static_cast<std::size_t>(n) + 1);
     std::int64_t nnz = 0;
     for (std::int64_t i = 0; i < n; ++i) {
         nnz = detail::checked_add(nnz, std::min(n - 1, i + upper) - std::max<std::int64_t>(0, i - lower) + 1,
                                   "banded: stored entries");
         ptr[static_cast<std::size_t>(i) + 1] = checked_index<I>(nnz, "banded: stored entries");
     }
-    std::vector<I> col(static_cast<std::size_t>(nnz));
-    std::vector<T> val(static_cast<std::size_t>(nnz));
+    auto col = waferblas::detail::large_vector<I>(static_cast<std::size_t>(nnz));
+    auto val = waferblas::detail::large_vector<T>(static_cast<std::size_t>(nnz));
     detail::random_stream rng(seed, detail::stream::values);
     std::size_t k = 0;
     for (std::int64_t i = 0; i < n; ++i)

@@ -31,10 +31,9 @@ csr_matrix<T, I> diagonal_plus_cross(std::int64_t n, std::int64_t k, std::uint64
     const std::int64_t nnz = checked_add(n, checked_mul(with_column ? 2 : 1, n - 1, name), name);
     (void)checked_index<I>(nnz, (std::string(name) + ": stored entries").c_str());
 
-    std::vector<I> ptr(static_cast<std::size_t>(n) + 1), col;
-    std::vector<T> val;
-    col.reserve(static_cast<std::size_t>(nnz));
-    val.reserve(static_cast<std::size_t>(nnz));
+    auto ptr = waferblas::detail::large_vector<I>(static_cast<std::size_t>(n) + 1);
+    auto col = waferblas::detail::large_reserved<I>(static_cast<std::size_t>(nnz));
+    auto val = waferblas::detail::large_reserved<T>(static_cast<std::size_t>(nnz));
     random_stream rng(seed, stream::values);
     auto put = [&](std::int64_t j) {
         col.push_back(static_cast<I>(j));

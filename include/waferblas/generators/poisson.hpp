@@ -36,11 +36,9 @@ csr_matrix<T, I> laplacian(std::int64_t nx, std::int64_t ny, std::int64_t nz, T 
     const std::int64_t nnz = checked_mul(7, n, (fn + ": stored entries").c_str()) - 2 * lines;
     (void)checked_index<I>(nnz, (fn + ": stored entries").c_str());
 
-    std::vector<I> ptr(static_cast<std::size_t>(n) + 1);
-    std::vector<I> col;
-    std::vector<T> val;
-    col.reserve(static_cast<std::size_t>(nnz));
-    val.reserve(static_cast<std::size_t>(nnz));
+    auto ptr = waferblas::detail::large_vector<I>(static_cast<std::size_t>(n) + 1);
+    auto col = waferblas::detail::large_reserved<I>(static_cast<std::size_t>(nnz));
+    auto val = waferblas::detail::large_reserved<T>(static_cast<std::size_t>(nnz));
     auto put = [&](std::int64_t j, T v) {
         col.push_back(static_cast<I>(j));
         val.push_back(v);

@@ -71,14 +71,11 @@ template <scalar T, index I = std::int32_t>
         throw overflow_error("random_sparse: about " + std::to_string(expected) + " stored entries do not fit the " +
                              std::to_string(sizeof(I) * 8) + "-bit index type");
 
-    std::vector<I> ptr(R + 1, I{0});
-    std::vector<I> col;
-    std::vector<T> val;
-    if (expected <= static_cast<double>(cap)) {
-        const auto guess = static_cast<std::size_t>(expected + 4 * std::sqrt(expected) + 16);
-        col.reserve(guess);
-        val.reserve(guess);
-    }
+    auto ptr = waferblas::detail::large_vector<I>(R + 1, I{0});
+    // Room for all but a vanishing fraction of draws, in storage advised for huge pages.
+    const auto guess = expected <= static_cast<double>(cap) ? static_cast<std::size_t>(expected + 4 * std::sqrt(expected) + 16) : 0;
+    auto col = waferblas::detail::large_reserved<I>(guess);
+    auto val = waferblas::detail::large_reserved<T>(guess);
     detail::random_stream pattern(seed, detail::stream::structure);
     detail::random_stream values(seed, detail::stream::values);
     const double log_q = std::log1p(-density); // -inf for density 1: every gap is 0

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "../core/error.hpp"
+#include "../core/memory.hpp"
 #include "../core/scalar.hpp"
 
 namespace waferblas::generators::detail {

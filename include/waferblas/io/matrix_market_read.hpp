@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "../core/error.hpp"
+#include "../core/memory.hpp"
 #include "../core/scalar.hpp"
 #include "../sparse/convert.hpp"
 #include "../sparse/coo_matrix.hpp"
@@ -273,7 +274,8 @@ template <scalar T, index I>
     // Row pointers. Each row fills from two cursors, its lower part then its upper part: the lower
     // part of row r comes from positions (r, c <= r), met in increasing c; the upper part from
     // mirrors (c, r) with c > r, met in increasing c as well. So every row comes out sorted.
-    std::vector<I> ptr(rows + 1, I{0});
+    // The arrays the matrix keeps, advised for huge pages before their first touch (memory.hpp).
+    auto ptr = waferblas::detail::large_vector<I>(rows + 1, I{0});
     std::size_t total = 0;
     for (std::size_t r = 0; r < rows; ++r) {
         const std::size_t row_start = total;
@@ -285,8 +287,8 @@ template <scalar T, index I>
         upper[r] = row_start + lower[r];  // the counts become the cursors
         lower[r] = row_start;
     }
-    std::vector<I> idx(total);
-    std::vector<T> val(total);
+    auto idx = waferblas::detail::large_vector<I>(total);
+    auto val = waferblas::detail::large_vector<T>(total);
     auto place = [&](I r, I c, const T& v) {
         std::size_t& at = (c <= r ? lower : upper)[static_cast<std::size_t>(r)];
         idx[at] = c;

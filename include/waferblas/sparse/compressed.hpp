@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "../core/error.hpp"
+#include "../core/memory.hpp"
 #include "../core/scalar.hpp"
 
 namespace waferblas {
@@ -41,7 +42,7 @@ struct compressed {
     bool values_all_one = false;
 
     compressed() = default;
-    compressed(I outer_n, I inner_n) : outer(outer_n), inner(inner_n), ptr(static_cast<std::size_t>(outer_n) + 1, I{0}) {}
+    compressed(I outer_n, I inner_n) : outer(outer_n), inner(inner_n), ptr(large_vector<I>(static_cast<std::size_t>(outer_n) + 1, I{0})) {}
     compressed(I outer_n, I inner_n, std::vector<I> p, std::vector<I> i, std::vector<T> v)
         : outer(outer_n), inner(inner_n), ptr(std::move(p)), idx(std::move(i)), val(std::move(v)) {}
 
@@ -95,8 +96,8 @@ struct compressed {
     [[nodiscard]] compressed swapped(bool conjugate = false) const {
         compressed t(inner, outer);
         const std::size_t n = idx.size();
-        t.idx.resize(n);
-        t.val.resize(n);
+        t.idx = large_vector<I>(n);
+        t.val = large_vector<T>(n);
         for (std::size_t k = 0; k < n; ++k) ++t.ptr[static_cast<std::size_t>(idx[k]) + 1];
         for (std::size_t j = 0; j < static_cast<std::size_t>(inner); ++j) t.ptr[j + 1] += t.ptr[j];
         std::vector<I> next(t.ptr.begin(), t.ptr.end() - 1);

@@ -31,19 +31,20 @@ compressed<T, I> compress_triplets(I outer_n, I inner_n, std::span<const I> oute
     std::vector<I> inner_ptr(static_cast<std::size_t>(inner_n) + 1, I{0});
     for (std::size_t k = 0; k < n; ++k) ++inner_ptr[static_cast<std::size_t>(inner_idx[k]) + 1];
     std::partial_sum(inner_ptr.begin(), inner_ptr.end(), inner_ptr.begin());
-    std::vector<std::size_t> by_inner(n);
+    auto by_inner = large_vector<std::size_t>(n);
     for (std::size_t k = 0; k < n; ++k) by_inner[static_cast<std::size_t>(inner_ptr[static_cast<std::size_t>(inner_idx[k])]++)] = k;
 
     compressed<T, I> c(outer_n, inner_n);
     for (std::size_t k = 0; k < n; ++k) ++c.ptr[static_cast<std::size_t>(outer_idx[k]) + 1];
     std::partial_sum(c.ptr.begin(), c.ptr.end(), c.ptr.begin());
     std::vector<I> next(c.ptr.begin(), c.ptr.end() - 1);
-    std::vector<std::size_t> order(n);
+    auto order = large_vector<std::size_t>(n);
     for (std::size_t k : by_inner) order[static_cast<std::size_t>(next[static_cast<std::size_t>(outer_idx[k])]++)] = k;
 
-    c.idx.reserve(n);
-    c.val.reserve(n);
-    std::vector<I> ptr(c.ptr.size(), I{0});
+    // The arrays the matrix keeps, advised for huge pages before their first touch (memory.hpp).
+    c.idx = large_reserved<I>(n);
+    c.val = large_reserved<T>(n);
+    auto ptr = large_vector<I>(c.ptr.size(), I{0});
     for (std::size_t o = 0; o < static_cast<std::size_t>(outer_n); ++o) {
         for (auto p = static_cast<std::size_t>(c.ptr[o]); p < static_cast<std::size_t>(c.ptr[o + 1]); ++p) {
             const std::size_t k = order[p];
