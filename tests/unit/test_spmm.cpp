@@ -105,12 +105,13 @@ TEST_CASE_TEMPLATE("spmm matches Eigen on every generated matrix", TI, std::pair
     }
 }
 
-TEST_CASE_TEMPLATE("spmm tiles long rows over the register panels: correct on every path, and bitwise the untiled sums", T, float,
+TEST_CASE_TEMPLATE("spmm runs long rows in wide passes or tiles: correct on every path, and bitwise the short-row sums", T, float,
                    double, std::complex<double>) {
     // A row of 300 nonzeros against B of 40 and 130 columns: its B rows outgrow L1 across the
-    // panel passes, so real unit-stride operands take the tiled kernel (chunks, even/odd sums kept
-    // in memory between them) at 130 columns, and at 40 where 40 is more than one panel (not for
-    // float with AVX-512); split over PEs, the heads and carries of those rows do too.
+    // panel passes, so real unit-stride operands take the long-row kernel (wide passes with
+    // AVX-512, else chunks with the even/odd sums kept in memory between them) at 130 columns, and
+    // at 40 where 40 is more than one panel (not for float with AVX-512); split over PEs, the heads
+    // and carries of those rows do too.
     const auto A = generators::arrowhead<T>(300, 2, 5);
     if constexpr (std::is_floating_point_v<T>) REQUIRE(kernels::is_long_row<T>(300, 130));
     for (std::size_t width : {40u, 130u}) check_spmm_paths<T, std::int32_t>("arrowhead 300", A, width);
@@ -121,12 +122,14 @@ TEST_CASE_TEMPLATE("spmm tiles long rows over the register panels: correct on ev
 
 TEST_CASE_TEMPLATE("spmm streams rows whose B rows come from memory: correct on every path, and bitwise the untiled sums", T, float,
                    double) {
-    // Row 0 of a 4100 x 4100 arrowhead reads 4100 B rows of 130 columns: over 2 MiB, so it adds
-    // whole B rows to its even/odd sums in memory instead of running chunks of panels.
-    const auto A = generators::arrowhead<T>(4100, 0, 9);
-    REQUIRE(std::size_t{4100} * 130 * sizeof(T) > kernels::streamed_row_bytes);
-    REQUIRE(std::size_t{4100} * 40 * sizeof(T) <= kernels::streamed_row_bytes); // at 40 columns: chunks
-    for (std::size_t width : {40u, 130u}) check_spmm_paths<T, std::int32_t>("arrowhead 4100", A, width);
+    // Row 0 of an n x n arrowhead reads n B rows of 130 columns: more than streamed_row_bytes (2 MiB,
+    // 8 MiB with AVX-512), so it adds whole B rows to its even/odd sums in memory instead of running
+    // chunks or wide passes of panels; at 40 columns it does not.
+    const std::size_t n = kernels::streamed_row_bytes / (130 * sizeof(T)) + 50;
+    const auto A = generators::arrowhead<T>(static_cast<std::int64_t>(n), 0, 9);
+    REQUIRE(n * 130 * sizeof(T) > kernels::streamed_row_bytes);
+    REQUIRE(n * 40 * sizeof(T) <= kernels::streamed_row_bytes);
+    for (std::size_t width : {40u, 130u}) check_spmm_paths<T, std::int32_t>("arrowhead, a streamed row", A, width);
     check_columns_alone(A, 130, 10);
 }
 

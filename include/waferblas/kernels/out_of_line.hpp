@@ -15,7 +15,22 @@
 // began 32 bytes past a 64-byte boundary and 131-175 us at 0 or 48 past one, in builds differing
 // only in unrelated code (standalone loop, 1 thread; docs/performance.md). Used for the row
 // kernels: csr_spmv_rows, long_row_axpys and the row-group kernels.
+//
+// WAFERBLAS_ALWAYS_INLINE: the per-row pieces those kernels are made of. GCC's inliner stops once a
+// translation unit has grown by a set fraction, so in a large one (the benchmark binary, with every
+// peer's code) csr_spmv_rows came to call row_dot once per row instead of inlining it: SpMV on
+// `1138_bus` (1,138 rows) took 3.37 instead of 2.07 us, after a change to unrelated SpMM code.
 #pragma once
+
+#ifndef WAFERBLAS_ALWAYS_INLINE
+#if defined(__GNUC__) || defined(__clang__)
+#define WAFERBLAS_ALWAYS_INLINE [[gnu::always_inline]] inline
+#elif defined(_MSC_VER)
+#define WAFERBLAS_ALWAYS_INLINE __forceinline
+#else
+#define WAFERBLAS_ALWAYS_INLINE inline
+#endif
+#endif
 
 #ifndef WAFERBLAS_NOINLINE
 #if defined(__GNUC__) || defined(__clang__)

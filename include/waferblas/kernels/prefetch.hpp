@@ -12,13 +12,17 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "out_of_line.hpp"
+
 namespace waferblas::kernels {
 
 /// How far ahead of the current nonzero the streams are prefetched, in bytes of each stream.
 inline constexpr std::size_t prefetch_distance_bytes = 4096;
 
-/// Hints that the cache line `prefetch_distance_bytes` after p will be read soon.
-inline void prefetch_ahead(const void* p) noexcept {
+/// Hints that the cache line `prefetch_distance_bytes` after p will be read soon. Forced inline: its
+/// callers are (out_of_line.hpp), and GCC 12 deleted the hint when an always-inline function called
+/// it as an ordinary one (it took the call, whose result nobody uses, for one without effect).
+WAFERBLAS_ALWAYS_INLINE void prefetch_ahead(const void* p) noexcept {
 #if defined(__GNUC__) || defined(__clang__)
     __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(p) + prefetch_distance_bytes), 0, 0);
 #else

@@ -22,8 +22,8 @@ namespace waferblas::kernels {
 
 /// sum_{k in [b, e)} val[k] * x[idx[k]]; x has stride incx (1 when Unit).
 template <bool Unit, class T, class I, value_stream<T> V>
-[[nodiscard]] inline T row_dot(const I* idx, V val, std::size_t b, std::size_t e, const T* x,
-                               std::ptrdiff_t incx) noexcept {
+[[nodiscard]] WAFERBLAS_ALWAYS_INLINE T row_dot(const I* idx, V val, std::size_t b, std::size_t e, const T* x,
+                                                std::ptrdiff_t incx) noexcept {
     T s0{}, s1{};
     std::size_t k = b;
     // Two accumulators break the add dependency chain; the order is fixed, so results are too.
@@ -93,15 +93,17 @@ inline constexpr bool uses_register_panels = Unit && std::is_floating_point_v<T>
 //
 // A pass per register panel reads the row's nonzeros and a W-wide piece of each of their B rows.
 // When those B rows outgrow L1 (a row of thousands of nonzeros at k = 128: MBs), every pass fetches
-// them again from L2/L3 with a stride the prefetcher follows poorly. A long row is therefore tiled:
-// chunks of nonzeros whose B rows fit in L1 run through all panels, the two accumulator sets (even
-// and odd nonzeros) resting in memory between chunks. Every sum is formed by the same operations in
-// the same order as the untiled kernel: results are bitwise identical.
+// them again from L2/L3. With AVX-512's 32 registers a long row runs passes of long_row_panel, twice
+// the usual width: half as many passes, each reading twice as many lines of a B row in a row. With
+// 16 registers there is no room for wider panels, and a long row is tiled instead: chunks of
+// nonzeros whose B rows fit in L1 run through all panels, the two accumulator sets (even and odd
+// nonzeros) resting in memory between chunks. Either way every sum is formed by the same operations
+// in the same order as the short-row kernel: results are bitwise identical.
 
-/// Bytes of B rows one row's panel passes may re-read before the row is tiled: a core's L1d.
+/// Bytes of B rows one row's panel passes may re-read before it counts as long: a core's L1d.
 inline constexpr std::size_t long_row_bytes = std::size_t{32} << 10;
 
-/// Whether a row of `len` nonzeros times n columns of B is tiled (only rows read more than once).
+/// Whether a row of `len` nonzeros times n columns of B is long (only rows read more than once).
 template <class T>
 [[nodiscard]] constexpr bool is_long_row(std::size_t len, std::size_t n) noexcept {
     return n > accumulator_panel<T> && len * n * sizeof(T) > long_row_bytes;
@@ -142,11 +144,12 @@ inline void chunk_axpys_panels(const I* idx, V val, std::size_t b, std::size_t e
 }
 
 /// Bytes of B rows beyond which a long row reads each B row once, front to back, instead of in
-/// chunks: they then come from memory, where a chunk's panel passes (a piece of each of 16 rows
-/// 1 KiB apart, then the next piece) kept one core at ~5 GB/s and whole rows in order at ~8
-/// (a row of 46,500 nonzeros at k = 128); up to 1 MiB, in L2, the chunks were faster (28-30
-/// against 21-26 GB/s) and from 2 MiB to 8 MiB, in L3, the two were even.
-inline constexpr std::size_t streamed_row_bytes = std::size_t{2} << 20;
+/// chunks or wide passes: they then come from memory, where a chunk's panel passes (a piece of each
+/// of 16 rows 1 KiB apart, then the next piece) kept one core at ~5 GB/s and whole rows in order at
+/// ~8 (a row of 46,500 nonzeros at k = 128); up to 1 MiB, in L2, the chunks were faster (28-30
+/// against 21-26 GB/s) and from 2 MiB to 8 MiB, in L3, the two were even (AVX2). The wide passes of
+/// AVX-512 beat whole rows up to 8 MiB (`Maragal_6`, rows of 2-6 MB: docs/performance.md, item 0).
+inline constexpr std::size_t streamed_row_bytes = simd_registers > 16 ? std::size_t{8} << 20 : std::size_t{2} << 20;
 
 /// The even/odd sums of a long row whose B rows come from memory: each nonzero adds its whole B row
 /// to the even or odd set in memory (L1), the same operations in the same order as the panels.
@@ -169,14 +172,18 @@ inline void streamed_row_axpys(const I* idx, V val, std::size_t b, std::size_t e
     }
 }
 
-/// row_axpys_panels for a long row, tiled, or streamed beyond streamed_row_bytes; even and odd
-/// are n-element scratch (even may be the output emit writes, element by element). Kept out of
-/// line so that the short-row loops that call it compile as they would without it.
+/// row_axpys_panels for a long row: wide passes (32 registers) or tiled (16), streamed beyond
+/// streamed_row_bytes; even and odd are n-element scratch (even may be the output emit writes,
+/// element by element). Kept out of line so that the short-row loops that call it compile as they
+/// would without it.
 template <class T, class I, class Emit, value_stream<T> V>
 WAFERBLAS_OUT_OF_LINE void long_row_axpys(const I* idx, V val, std::size_t b, std::size_t e, const T* B,
                                        std::ptrdiff_t ldb, std::size_t n, T* even, T* odd, Emit emit) noexcept {
     if ((e - b) * n * sizeof(T) > streamed_row_bytes) {
         streamed_row_axpys(idx, val, b, e, B, ldb, n, even, odd);
+    } else if constexpr (long_row_panel<T> > accumulator_panel<T>) {
+        row_axpys_panels<long_row_panel<T>>(idx, val, b, e, B, ldb, 0, n, emit);
+        return;
     } else {
         constexpr std::size_t W = accumulator_panel<T>;
         const std::size_t chunk = long_row_chunk<T>(n);
@@ -312,8 +319,8 @@ inline void row_axpys(const I* idx, V val, std::size_t b, std::size_t e, const s
 
 /// row_dot, with the value and index streams prefetched ahead when Stream (see prefetch.hpp).
 template <bool Unit, bool Stream, class T, class I, value_stream<T> V>
-[[nodiscard]] inline T streamed_row_dot(const I* idx, V val, std::size_t b, std::size_t e, const T* x,
-                                        std::ptrdiff_t incx) noexcept {
+[[nodiscard]] WAFERBLAS_ALWAYS_INLINE T streamed_row_dot(const I* idx, V val, std::size_t b, std::size_t e, const T* x,
+                                                         std::ptrdiff_t incx) noexcept {
     if constexpr (Stream) {
         if constexpr (std::is_pointer_v<V>) prefetch_ahead(val + b);
         prefetch_ahead(idx + b);
@@ -335,6 +342,31 @@ template <class T, class I>
     return nnz * (sizeof(T) + sizeof(I)) > streamed_matrix_bytes;
 }
 
+/// csr_spmv_rows' row loops for one choice of prefetching (Stream). Inlined into it by force, as the
+/// row_dot inside: a lambda here, left out of line once row_dot was forced inline, read its
+/// captures through memory and took 14.3 instead of 8.9 ms on `poisson3d_128` (one thread).
+template <bool Unit, bool Stream, class T, class I, value_stream<T> V>
+WAFERBLAS_ALWAYS_INLINE void spmv_row_loops(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, T alpha, const T* x,
+                                            std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t sy) noexcept {
+    // The alpha and beta tests are hoisted out of the row loop: for short rows every instruction
+    // is a measurable share (y = A x, the common call, multiplies by nothing).
+    if (beta == T(0) && alpha == T(1)) {
+        for (std::size_t i = rb; i < re; ++i)
+            y[static_cast<std::ptrdiff_t>(i) * sy] =
+                streamed_row_dot<Unit, Stream>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx);
+    } else if (beta == T(0)) {
+        for (std::size_t i = rb; i < re; ++i)
+            y[static_cast<std::ptrdiff_t>(i) * sy] =
+                alpha * streamed_row_dot<Unit, Stream>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx);
+    } else {
+        for (std::size_t i = rb; i < re; ++i) {
+            T& yi = y[static_cast<std::ptrdiff_t>(i) * sy];
+            yi = alpha * streamed_row_dot<Unit, Stream>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx) +
+                 beta * yi;
+        }
+    }
+}
+
 /// y[i] = alpha * (row i of A) . x + beta * y[i] for the whole rows i in [rb, re); with Unit, x and
 /// y are contiguous and incx, incy are not read; stream: prefetch the matrix (worth_streaming of
 /// the whole matrix, of which these rows may be a PE's share). Out of line: one call covers a PE's
@@ -345,27 +377,8 @@ template <bool Unit, class T, class I, value_stream<T> V>
 WAFERBLAS_OUT_OF_LINE void csr_spmv_rows(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, T alpha,
                                       const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy, bool stream) noexcept {
     const std::ptrdiff_t sy = Unit ? 1 : incy;
-    const auto rows = [&]<bool Stream>() {
-        // The alpha and beta tests are hoisted out of the row loop: for short rows every instruction
-        // is a measurable share (y = A x, the common call, multiplies by nothing).
-        if (beta == T(0) && alpha == T(1)) {
-            for (std::size_t i = rb; i < re; ++i)
-                y[static_cast<std::ptrdiff_t>(i) * sy] =
-                    streamed_row_dot<Unit, Stream>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx);
-        } else if (beta == T(0)) {
-            for (std::size_t i = rb; i < re; ++i)
-                y[static_cast<std::ptrdiff_t>(i) * sy] =
-                    alpha * streamed_row_dot<Unit, Stream>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx);
-        } else {
-            for (std::size_t i = rb; i < re; ++i) {
-                T& yi = y[static_cast<std::ptrdiff_t>(i) * sy];
-                yi = alpha * streamed_row_dot<Unit, Stream>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx) +
-                     beta * yi;
-            }
-        }
-    };
-    if (stream) rows.template operator()<true>();
-    else rows.template operator()<false>();
+    if (stream) spmv_row_loops<Unit, true>(ptr, idx, val, rb, re, alpha, x, incx, beta, y, sy);
+    else spmv_row_loops<Unit, false>(ptr, idx, val, rb, re, alpha, x, incx, beta, y, sy);
 }
 
 /// C[i, :] = alpha * acc + beta * C[i, :].

@@ -30,6 +30,15 @@ inline constexpr std::size_t accumulator_registers = 8;
 template <class T>
 inline constexpr std::size_t accumulator_panel = simd_register_bytes * accumulator_registers / sizeof(T) / 2;
 
+/// Vector registers of the instruction set the kernels are compiled for: 32 with AVX-512, 16
+/// otherwise (x86-64's count; the kernels assume no more elsewhere).
+inline constexpr std::size_t simd_registers = simd_register_bytes == 64 ? 32 : 16;
+
+/// Panel width of SpMM's passes over a long row (row_kernels.hpp): its two accumulator sets fill
+/// half of the registers. Twice accumulator_panel with AVX-512's 32 registers, the same otherwise.
+template <class T>
+inline constexpr std::size_t long_row_panel = simd_register_bytes * (simd_registers / 2) / sizeof(T) / 2;
+
 // ---- Packs ---------------------------------------------------------------------------------------
 //
 // The SpMM kernels' accumulators are written as explicit vectors (GCC and Clang vector extensions)
