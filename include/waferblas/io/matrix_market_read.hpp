@@ -273,8 +273,8 @@ template <scalar T, index I>
 
     // Row pointers. Each row fills from two cursors, its lower part then its upper part: the lower
     // part of row r comes from positions (r, c <= r), met in increasing c; the upper part from
-    // mirrors (c, r) with c > r, met in increasing c as well. So every row comes out sorted.
-    // The arrays the matrix keeps, advised for huge pages before their first touch (memory.hpp).
+    // mirrors (c, r) with c > r, met in increasing c as well. So every row comes out sorted. The
+    // three arrays the matrix keeps are advised for huge pages before their first touch (memory.hpp).
     auto ptr = waferblas::detail::large_vector<I>(rows + 1, I{0});
     std::size_t total = 0;
     for (std::size_t r = 0; r < rows; ++r) {
