@@ -149,13 +149,15 @@ void run_rounds(benchmark::State& state, paired_state<Runner>& s) {
     for (const auto& c : s.entries) state.counters["t_" + c.lib] = median(c.seconds_per_call);
 }
 
-/// The WaferBLAS variant first (the first listed: the default backend's free function; registered
-/// at several thread counts only when multi-threaded), then every peer that runs at `threads`.
+/// The WaferBLAS variant first (`ours`, or the first listed: the default backend's free function;
+/// registered at several thread counts only when multi-threaded), then every peer that runs at
+/// `threads`.
 template <class Library>
-std::vector<const Library*> contestants(const std::vector<Library>& libs, int threads) {
+std::vector<const Library*> contestants(const std::vector<Library>& libs, int threads, const Library* ours = nullptr) {
     std::vector<const Library*> out;
+    if (ours != nullptr) out.push_back(ours);
     for (const auto& lib : libs)
-        if (lib.name.rfind("waferblas_", 0) == 0) {
+        if (ours == nullptr && lib.name.rfind("waferblas_", 0) == 0) {
             out.push_back(&lib);
             break;
         }
@@ -167,12 +169,13 @@ std::vector<const Library*> contestants(const std::vector<Library>& libs, int th
 /// The configuration's contestants (built, checked and sized once), then one repetition's rounds.
 /// make(lib) returns lib's checked runner.
 template <class Runner, class Library, class Make>
-void bench_paired(benchmark::State& state, const std::string& key, const std::vector<Library>& libs, const problem& p, Make&& make) {
+void bench_paired(benchmark::State& state, const std::string& key, const std::vector<Library>& libs, const problem& p, Make&& make,
+                  const Library* ours = nullptr) {
     const int threads = static_cast<int>(state.range(0));
     auto& s = config_slot<paired_state<Runner>>(key + "/" + std::to_string(threads), [&] {
         auto st = std::make_shared<paired_state<Runner>>();
         try {
-            for (const auto* lib : contestants(libs, threads)) st->entries.emplace_back(lib->name, lib->peer, make(*lib, threads));
+            for (const auto* lib : contestants(libs, threads, ours)) st->entries.emplace_back(lib->name, lib->peer, make(*lib, threads));
             if (st->entries.size() < 2) throw std::runtime_error(key + ": no peer runs at " + std::to_string(threads) + " threads");
             if constexpr (std::is_same_v<Runner, spmv_runner>) {
                 // Matrices beyond the caches also get the bandwidth reference (issue #3: 85 % of the
@@ -202,6 +205,31 @@ void bench_paired_spmv(benchmark::State& state, const matrix_entry& e) {
                               [&](const spmv_library& lib, int threads) { return make_checked(lib, *p, threads); });
 }
 
+#if defined(WAFERBLAS_BENCH_HAVE_TBB)
+/// An SpMV plan with spmv_layout::diagonal_chunks, paired like the free function (its own names,
+/// paired_spmv_chunks/...): the layout meant for stencils and bands beyond the caches.
+const spmv_library& chunk_plan_library() {
+    static const spmv_library lib{"waferblas_plan_chunks_tbb", true, [](problem& p, int t) -> std::unique_ptr<spmv_runner> {
+                                      return std::make_unique<waferblas_plan_spmv<waferblas::backend::tbb>>(
+                                          p, waferblas::backend::tbb{static_cast<std::size_t>(t)}, static_cast<std::size_t>(t),
+                                          waferblas::spmv_layout::diagonal_chunks);
+                                  }};
+    return lib;
+}
+
+/// The catalogue's matrices that form diagonal chunks: the generated stencils and bands.
+bool forms_chunks(const matrix_entry& e) {
+    return e.origin == "generated" && (e.name.rfind("poisson", 0) == 0 || e.name.rfind("banded", 0) == 0);
+}
+
+void bench_paired_spmv_chunks(benchmark::State& state, const matrix_entry& e) {
+    problem* p = current_problem_or_fail(state, e);
+    if (p == nullptr) return;
+    bench_paired<spmv_runner>(state, "paired_spmv_chunks/" + e.name, spmv_libraries(), *p,
+                              [&](const spmv_library& lib, int threads) { return make_checked(lib, *p, threads); }, &chunk_plan_library());
+}
+#endif
+
 void bench_paired_spmm(benchmark::State& state, const matrix_entry& e, std::size_t k) {
     const spmm_operands* o = spmm_operands_or_fail(state, e, k);
     if (o == nullptr) return;
@@ -226,6 +254,13 @@ void register_paired(const matrix_entry& e) {
         with_threads(benchmark::RegisterBenchmark(name.c_str(), [e](benchmark::State& st) { bench_paired_spmv(st, e); }),
                      ours->multi_threaded)
             ->Iterations(rounds_per_repetition);
+#if defined(WAFERBLAS_BENCH_HAVE_TBB)
+        if (forms_chunks(e)) {
+            const std::string chunks = "paired_spmv_chunks/" + chunk_plan_library().name + "/" + e.name;
+            with_threads(benchmark::RegisterBenchmark(chunks.c_str(), [e](benchmark::State& st) { bench_paired_spmv_chunks(st, e); }), true)
+                ->Iterations(rounds_per_repetition);
+        }
+#endif
     }
     if (!e.spmm) return;
     const auto spmm_libs = spmm_libraries();

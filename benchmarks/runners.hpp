@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -70,13 +71,18 @@ private:
     std::vector<double> y_;
 };
 
-/// A plan on a 1 x P chain of PEs (placement::row_blocks, P = threads), analysed once.
+/// A plan on a 1 x P chain of PEs (placement::row_blocks, P = threads), analysed once; with
+/// spmv_layout::diagonal_chunks, a matrix that forms no chunks is an error (nothing to measure).
 template <class Backend>
 class waferblas_plan_spmv final : public spmv_runner {
 public:
-    waferblas_plan_spmv(const problem& p, Backend b, std::size_t pes)
-        : p_(p), backend_(b), plan_(waferblas::plan_spmv(p.A, waferblas::pe_grid{1, pes}, waferblas::placement::row_blocks)),
-          y_(p.rows()) {}
+    waferblas_plan_spmv(const problem& p, Backend b, std::size_t pes, waferblas::spmv_layout layout = waferblas::spmv_layout::csr)
+        : p_(p), backend_(b),
+          plan_(waferblas::plan_spmv(p.A, waferblas::pe_grid{1, pes}, waferblas::placement::row_blocks, waferblas::op::none, layout)),
+          y_(p.rows()) {
+        if (layout == waferblas::spmv_layout::diagonal_chunks && plan_.program().chunks().empty())
+            throw std::runtime_error(p.name + ": no diagonal chunks");
+    }
     void run() override { plan_.execute(backend_, 1.0, p_.x, 0.0, y_); }
     [[nodiscard]] std::vector<double> result() const override { return y_; }
 

@@ -424,7 +424,7 @@ def section_spmm(ix, t):
     return table(header, rows, ["l"] + ["r"] * (len(header) - 1))
 
 
-PAIRED = {"paired_spmv": "SpMV", "paired_spmm": "SpMM"}
+PAIRED = {"paired_spmv": "SpMV", "paired_spmm": "SpMM", "paired_spmv_chunks": "SpMV, diagonal-chunk plan"}
 #: Issue #3's SpMM target: 1.2x the best peer, i.e. a time ratio of at most 1 / 1.2.
 SPMM_TARGET = 1 / 1.2
 
@@ -478,14 +478,20 @@ def section_paired(ix, kernel):
 
 
 def section_paired_bandwidth(ix):
-    ts = ix.thread_counts("paired_spmv")
-    per_t = {t: {p: r for p, r in paired_results(ix, "paired_spmv", 0, t).items() if "triad_fraction" in r.counters} for t in ts}
-    probs = sorted({p for t in ts for p in per_t[t]}, key=lambda p: (ix.nnz("paired_spmv", p) or 0, p))
+    """% of the triad per matrix: the free function (paired_spmv) and the diagonal-chunk plan."""
+    kernels = [(kern, name) for kern, name in (("paired_spmv", "wb tbb"), ("paired_spmv_chunks", "chunk plan"))
+               if ix.thread_counts(kern)]
+    cols = [(kern, name, t) for kern, name in kernels for t in ix.thread_counts(kern)]
+    per_col = {(kern, t): {p: r for p, r in paired_results(ix, kern, 0, t).items() if "triad_fraction" in r.counters}
+               for kern, _name, t in cols}
+    probs = sorted({p for c in per_col.values() for p in c}, key=lambda p: (ix.nnz("paired_spmv", p) or 0, p))
     if not probs:
         return ""
     rows = [[p, fmt_count(ix.nnz("paired_spmv", p))] +
-            [f"{100 * per_t[t][p].counters['triad_fraction']:.0f} %" if p in per_t[t] else "–" for t in ts] for p in probs]
-    return table(["matrix", "nnz"] + [f"{t}T: % of triad" for t in ts], rows, ["l"] + ["r"] * (1 + len(ts)))
+            [f"{100 * per_col[(kern, t)][p].counters['triad_fraction']:.0f} %" if p in per_col[(kern, t)] else "–"
+             for kern, _name, t in cols] for p in probs]
+    return table(["matrix", "nnz"] + [f"{t}T: % of triad ({name})" for _kern, name, t in cols], rows,
+                 ["l"] + ["r"] * (1 + len(cols)))
 
 
 def section_losses(ix, limit=12):
@@ -538,7 +544,7 @@ def section_plan_build(ix):
     for p in ix.problems("plan_build"):
         spmv = ix.time("spmv", "waferblas_tbb", p, 0, 1)
         row = [p, fmt_count(ix.nnz("plan_build", p))]
-        for pl in ("row_blocks", "checkerboard"):
+        for pl in ("row_blocks", "checkerboard", "row_blocks_chunks"):
             t = ix.time("plan_build", pl, p, 0, 1)
             row.append(fmt_time_us(t) if t else "–")
             if t and spmv:
@@ -550,7 +556,8 @@ def section_plan_build(ix):
         rows.append(row)
     if not rows:
         return "_No plan_build results in this run._"
-    text = table(["matrix", "nnz", "row_blocks build (µs)", "/ SpMV", "checkerboard build (µs)", "/ SpMV", "SpMV wb tbb 1T (µs)"], rows)
+    text = table(["matrix", "nnz", "row_blocks build (µs)", "/ SpMV", "checkerboard build (µs)", "/ SpMV",
+                  "row_blocks, diagonal chunks (µs)", "/ SpMV", "SpMV wb tbb 1T (µs)"], rows)
     summary = ", ".join(f"{pl}: at most {r:.2f} SpMVs" for pl, r in worst.items())
     return text + ("\n\nLargest build / SpMV ratio: " + summary + "." if summary else "")
 
@@ -604,7 +611,8 @@ def render(results, contexts, errors, large_bytes):
                 section_spmm(ix, t), ""]
     if ix.problems("plan_build"):
         out += ["### Plan construction", "",
-                "Median time to build `plan_spmv(A, grid, placement)` (row_blocks on 1 x 2, checkerboard on 2 x 2) "
+                "Median time to build `plan_spmv(A, grid, placement)` (row_blocks on 1 x 2, checkerboard on 2 x 2; "
+                "row_blocks with `spmv_layout::diagonal_chunks` on the generated stencils and bands) "
                 "in units of one SpMV call (`waferblas_tbb`, 1 thread) on the same matrix.", "",
                 section_plan_build(ix), ""]
     if ix.problems("spmv_transposed"):
@@ -629,7 +637,9 @@ def render(results, contexts, errors, large_bytes):
                     "SpMV beyond the caches (calls of at least `--paired-triad-bytes`, 1e8 by default) against the STREAM "
                     "triad timed in the same rounds: "
                     "the SpMV's effective bandwidth (12 B per nonzero plus the vectors) over the triad's, median "
-                    "over the rounds. Issue #3 asks for at least 85 %.", "", bandwidth, ""]
+                    "over the rounds, for the default free function and for an SpMV plan with "
+                    "`spmv_layout::diagonal_chunks` (which moves fewer bytes than it is credited with). "
+                    "Issue #3 asks for at least 85 %.", "", bandwidth, ""]
     if any(res.lib == "waferblas_tbb" for res in results.values()):
         out += ["### Largest gaps", "", "The configurations where `waferblas_tbb` is furthest behind the fastest peer.", "",
                 section_losses(ix), ""]

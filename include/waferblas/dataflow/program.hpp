@@ -31,10 +31,12 @@
 #include "../core/memory.hpp"
 #include "../core/operation.hpp"
 #include "../core/scalar.hpp"
+#include "../kernels/diagonal_chunks.hpp"
 #include "../kernels/row_blocks.hpp"
 #include "../sparse/convert.hpp"
 #include "../sparse/csr_matrix.hpp"
 #include "checkerboard_blocks.hpp"
+#include "diagonal_chunks.hpp"
 #include "pe_grid.hpp"
 #include "placement.hpp"
 #include "row_partition.hpp"
@@ -65,15 +67,18 @@ public:
     /// Lowers op(A) onto `grid` with placement `pl`. Costs O(nnz log PEs + rows + cols) time (plus
     /// a transpose for op != none), and copies what the placement keeps of A (row_blocks: A's
     /// arrays; checkerboard: the blocks), so the program does not depend on A's lifetime. From an
-    /// rvalue A, row_blocks takes A's arrays over instead of copying them.
+    /// rvalue A, row_blocks takes A's arrays over instead of copying them. `layout` (row_blocks,
+    /// real T): whether rows that form diagonal chunks are stored as such (diagonal_chunks.hpp); a
+    /// program with chunks runs SpMV only.
     [[nodiscard]] static sparse_program lower(const csr_matrix<T, I>& A, const pe_grid& grid, placement pl,
-                                              op o = op::none) {
-        if (o == op::none) return sparse_program(A, grid, pl, o);
-        return sparse_program(apply_op(A, o), grid, pl, o);
+                                              op o = op::none, spmv_layout layout = spmv_layout::csr) {
+        if (o == op::none) return sparse_program(A, grid, pl, o, layout);
+        return sparse_program(apply_op(A, o), grid, pl, o, layout);
     }
-    [[nodiscard]] static sparse_program lower(csr_matrix<T, I>&& A, const pe_grid& grid, placement pl, op o = op::none) {
-        if (o == op::none) return sparse_program(std::move(A), grid, pl, o);
-        return sparse_program(apply_op(A, o), grid, pl, o);
+    [[nodiscard]] static sparse_program lower(csr_matrix<T, I>&& A, const pe_grid& grid, placement pl, op o = op::none,
+                                              spmv_layout layout = spmv_layout::csr) {
+        if (o == op::none) return sparse_program(std::move(A), grid, pl, o, layout);
+        return sparse_program(apply_op(A, o), grid, pl, o, layout);
     }
 
     [[nodiscard]] const pe_grid& grid() const noexcept { return grid_; }
@@ -84,12 +89,22 @@ public:
     [[nodiscard]] I cols() const noexcept { return cols_; }
     [[nodiscard]] std::size_t nnz() const noexcept { return nnz_; }
 
-    /// placement::row_blocks: op(A) in CSR and its split over the PE chain.
-    [[nodiscard]] const csr_matrix<T, I>& matrix() const { require(placement::row_blocks); return A_; }
+    /// placement::row_blocks: op(A) in CSR (a copy, its values put back in CSR order when the
+    /// program keeps them in diagonal chunks) and its split over the PE chain.
+    [[nodiscard]] csr_matrix<T, I> matrix() const {
+        require(placement::row_blocks);
+        if (chunks_.empty()) return A_;
+        auto values = detail::large_vector<T>(nnz_);
+        values_to_csr_order<T, I>(chunks_, A_.row_ptr(), A_.values(), values);
+        return csr_matrix<T, I>(unchecked, rows_, cols_, detail::large_copy(A_.row_ptr()), detail::large_copy(A_.col_idx()), std::move(values));
+    }
     [[nodiscard]] const row_partition<I>& partition() const { require(placement::row_blocks); return part_; }
+    /// placement::row_blocks: the rows stored as diagonal chunks (empty when none).
+    [[nodiscard]] const diagonal_chunks<I>& chunks() const { require(placement::row_blocks); return chunks_; }
+    /// The arrays the row_blocks kernels run on; values in chunk order where chunks_ says so.
     [[nodiscard]] kernels::row_blocks_view<T, I> row_blocks() const {
         require(placement::row_blocks);
-        return {A_.row_ptr(), A_.col_idx(), A_.values(), &part_, A_.all_values_one()};
+        return {A_.row_ptr(), A_.col_idx(), A_.values(), &part_, A_.all_values_one(), chunks_.empty() ? nullptr : &chunks_};
     }
     /// placement::row_blocks: chain position of the PE that owns x[j] — the owner of row j for
     /// square operators (x distributed like y), else even blocks of columns. O(log PEs).
@@ -131,7 +146,12 @@ public:
         if (placement_ == placement::row_blocks) {
             if (!same_pattern(A_.row_ptr(), A_.col_idx()))
                 throw invalid_argument_error("refresh_values: the sparsity pattern differs from the lowered one");
-            std::copy(opA.values().begin(), opA.values().end(), A_.values().begin());
+            if (chunks_.empty()) {
+                std::copy(opA.values().begin(), opA.values().end(), A_.values().begin());
+            } else {
+                const auto stored = values_in_chunk_order<T, I>(chunks_, opA.row_ptr(), opA.values());
+                std::copy(stored.begin(), stored.end(), A_.values().begin());
+            }
             A_ = csr_matrix<T, I>(unchecked, std::move(A_).release()); // finds all_values_one again
         } else {
             if (!std::equal(pattern_row_ptr_.begin(), pattern_row_ptr_.end(), opA.row_ptr().begin()))
@@ -155,16 +175,26 @@ public:
 private:
     /// M: csr_matrix (moved from) or const csr_matrix& (copied only where row_blocks keeps it).
     template <class M>
-    sparse_program(M&& opA, const pe_grid& grid, waferblas::placement pl, op o)
+    sparse_program(M&& opA, const pe_grid& grid, waferblas::placement pl, op o, spmv_layout layout)
         : grid_(grid), placement_(pl), op_(o), rows_(opA.rows()), cols_(opA.cols()),
           nnz_(static_cast<std::size_t>(opA.nnz())) {
         if (pl == placement::row_blocks) {
             part_ = partition_rows_by_nnz<I>(opA.row_ptr(), grid.size());
-            if constexpr (std::is_lvalue_reference_v<M>)
+            if (std::is_floating_point_v<T> && layout == spmv_layout::diagonal_chunks)
+                chunks_ = find_diagonal_chunks<I>(opA.row_ptr(), opA.col_idx(), part_);
+            if constexpr (std::is_lvalue_reference_v<M>) {
+                // The values are written once, in the order the kernels read them.
                 A_ = csr_matrix<T, I>(unchecked, opA.rows(), opA.cols(), detail::large_copy(opA.row_ptr()),
-                                      detail::large_copy(opA.col_idx()), detail::large_copy(opA.values()));
-            else
+                                      detail::large_copy(opA.col_idx()),
+                                      chunks_.empty() ? detail::large_copy(opA.values())
+                                                      : values_in_chunk_order<T, I>(chunks_, opA.row_ptr(), opA.values()));
+            } else if (chunks_.empty()) {
                 A_ = std::move(opA);
+            } else {
+                auto arrays = std::move(opA).release();
+                arrays.val = values_in_chunk_order<T, I>(chunks_, arrays.ptr, arrays.val);
+                A_ = csr_matrix<T, I>(unchecked, std::move(arrays));
+            }
         } else {
             blocks_ = make_checkerboard_blocks<T, I>(opA.cols(), opA.row_ptr(), opA.col_idx(), opA.values(), grid);
             pattern_row_ptr_ = detail::large_copy(opA.row_ptr());
@@ -255,6 +285,7 @@ private:
     std::size_t nnz_;
     csr_matrix<T, I> A_;               // row_blocks
     row_partition<I> part_;            // row_blocks
+    diagonal_chunks<I> chunks_;        // row_blocks: rows stored as diagonal chunks (A_'s values in their order)
     checkerboard_blocks<T, I> blocks_; // checkerboard
     std::vector<I> pattern_row_ptr_;   // checkerboard: to check refresh_values
     // both: counted by the first traffic() call; shared by copies, which have the same pattern.

@@ -16,18 +16,31 @@
 
 namespace waferblas::kernels {
 
-/// How far ahead of the current nonzero the streams are prefetched, in bytes of each stream.
-inline constexpr std::size_t prefetch_distance_bytes = 4096;
-
-/// Hints that the cache line `prefetch_distance_bytes` after p will be read soon. Forced inline: its
-/// callers are (out_of_line.hpp), and GCC 12 deleted the hint when an always-inline function called
-/// it as an ordinary one (it took the call, whose result nobody uses, for one without effect).
-WAFERBLAS_ALWAYS_INLINE void prefetch_ahead(const void* p) noexcept {
+/// Hints that the cache line `Distance` bytes after p will be read soon, with GCC's temporal
+/// locality `Locality` (0: non-temporal, 3: into L1). Forced inline: its callers are
+/// (out_of_line.hpp), and GCC 12 deleted the hint when an always-inline function called it as an
+/// ordinary one (it took the call, whose result nobody uses, for one without effect).
+template <std::size_t Distance, int Locality>
+WAFERBLAS_ALWAYS_INLINE void prefetch_forward(const void* p) noexcept {
 #if defined(__GNUC__) || defined(__clang__)
-    __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(p) + prefetch_distance_bytes), 0, 0);
+    __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(p) + Distance), 0, Locality);
 #else
     (void)p;
 #endif
 }
+
+/// How far ahead of the current nonzero the streams are prefetched, in bytes of each stream.
+inline constexpr std::size_t prefetch_distance_bytes = 4096;
+
+/// The CSR kernels' hint: `prefetch_distance_bytes` ahead, non-temporal.
+WAFERBLAS_ALWAYS_INLINE void prefetch_ahead(const void* p) noexcept { prefetch_forward<prefetch_distance_bytes, 0>(p); }
+
+/// How far ahead of the current value the diagonal-chunk kernel prefetches its values, in bytes.
+inline constexpr std::size_t near_prefetch_distance_bytes = 2048;
+
+/// The diagonal-chunk kernel's hint (diagonal_chunks.hpp), into L1: that kernel reads nothing else
+/// from memory at that rate, and without the hint ran no faster than CSR on `poisson3d_128` (8.7
+/// against 6.9 ms with it, one thread; docs/performance.md, item 2).
+WAFERBLAS_ALWAYS_INLINE void prefetch_near(const void* p) noexcept { prefetch_forward<near_prefetch_distance_bytes, 3>(p); }
 
 } // namespace waferblas::kernels

@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "../core/scalar.hpp"
+#include "../dataflow/diagonal_chunks.hpp"
 #include "../dataflow/row_partition.hpp"
+#include "diagonal_chunks.hpp"
 #include "dense_operand.hpp"
 #include "row_kernels.hpp"
 
@@ -28,6 +30,9 @@ struct row_blocks_view {
     const row_partition<I>* partition;
     /// Every value is one (csr_matrix::all_values_one): tasks may take unit_values for values.
     bool all_values_one = false;
+    /// A plan's rows stored as diagonal chunks, whose values are in chunk order (SpMV only); null
+    /// for plain CSR.
+    const diagonal_chunks<I>* chunks = nullptr;
 
     [[nodiscard]] std::size_t pes() const noexcept { return partition->parts(); }
 };
@@ -59,7 +64,8 @@ WAFERBLAS_NOINLINE void row_blocks_spmv_task(const row_blocks_view<T, I>& A, V v
         ++i;
     }
     const bool stream = worth_streaming<T, I>(A.col_idx.size()); // the whole matrix's nonzeros
-    csr_spmv_rows<Unit>(A.row_ptr.data(), idx, val, i, re, alpha, x, incx, beta, y, incy, stream);
+    if (A.chunks != nullptr) spmv_rows_with_chunks<Unit>(A.row_ptr.data(), idx, val, *A.chunks, i, re, alpha, x, incx, beta, y, incy, stream);
+    else csr_spmv_rows<Unit>(A.row_ptr.data(), idx, val, i, re, alpha, x, incx, beta, y, incy, stream);
     if (part.has_carry(A.row_ptr, p))
         s.carry[p] = row_dot<Unit>(idx, val, std::max(kb, static_cast<std::size_t>(A.row_ptr[re])), ke, x, incx);
 }

@@ -20,13 +20,12 @@
 
 namespace waferblas::kernels {
 
-/// sum_{k in [b, e)} val[k] * x[idx[k]]; x has stride incx (1 when Unit).
+/// s0 += the even-numbered and s1 += the odd-numbered terms val[k] * x[idx[k]] of [b, e) (counted
+/// from b, which must be even-numbered in the row); x has stride incx (1 when Unit).
 template <bool Unit, class T, class I, value_stream<T> V>
-[[nodiscard]] WAFERBLAS_ALWAYS_INLINE T row_dot(const I* idx, V val, std::size_t b, std::size_t e, const T* x,
-                                                std::ptrdiff_t incx) noexcept {
-    T s0{}, s1{};
+WAFERBLAS_ALWAYS_INLINE void row_dot_pairs(const I* idx, V val, std::size_t b, std::size_t e, const T* x, std::ptrdiff_t incx,
+                                           T& s0, T& s1) noexcept {
     std::size_t k = b;
-    // Two accumulators break the add dependency chain; the order is fixed, so results are too.
     for (; k + 1 < e; k += 2) {
         if constexpr (Unit) {
             s0 += val[k] * x[idx[k]];
@@ -40,6 +39,15 @@ template <bool Unit, class T, class I, value_stream<T> V>
         if constexpr (Unit) s0 += val[k] * x[idx[k]];
         else s0 += val[k] * x[static_cast<std::ptrdiff_t>(idx[k]) * incx];
     }
+}
+
+/// sum_{k in [b, e)} val[k] * x[idx[k]]; x has stride incx (1 when Unit).
+template <bool Unit, class T, class I, value_stream<T> V>
+[[nodiscard]] WAFERBLAS_ALWAYS_INLINE T row_dot(const I* idx, V val, std::size_t b, std::size_t e, const T* x,
+                                                std::ptrdiff_t incx) noexcept {
+    // Two accumulators break the add dependency chain; the order is fixed, so results are too.
+    T s0{}, s1{};
+    row_dot_pairs<Unit>(idx, val, b, e, x, incx, s0, s1);
     return s0 + s1;
 }
 
