@@ -4,13 +4,14 @@
 // columns base_d + (r - r0) for a handful of diagonals d. Lowered as one chunk, those 8 rows are one
 // segment AXPY per diagonal, y[r0, r0+8) += v_d .* x[base_d, base_d+8) — how a wafer runs a
 // stencil — which reads one base column per diagonal instead of a column index per nonzero: about
-// 8.7 instead of 12 bytes per nonzero of double, the traffic that bounds an SpMV beyond the caches
+// 9 instead of 12 bytes per nonzero of double, the traffic that bounds an SpMV beyond the caches
 // (docs/performance.md, item 2). Rows of the chunk that lack a diagonal (boundary rows) mask it.
 //
 // The values stay in the program's CSR value array, permuted within each chunk: diagonal after
 // diagonal, the diagonal's present lanes in order (kernels/diagonal_chunks.hpp expand-loads them).
-// The layout therefore costs no memory beyond 6 bytes per diagonal (4 with 32-bit indices), and the
-// permutation follows from the masks whenever values are refreshed or the CSR form is asked for.
+// The layout therefore costs no memory beyond 6 bytes per diagonal (10 with 64-bit indices) and 9 per
+// chunk, and the permutation follows from the masks whenever values are refreshed or the CSR form is
+// asked for.
 //
 // Each lane also records whether its nonzero is its row's even- or odd-numbered one: row_dot sums
 // those into two accumulators, and the chunk kernel does the same, so each row's sum takes the CSR
@@ -42,9 +43,9 @@ enum class spmv_layout {
     csr, ///< CSR: the cheapest plan to build.
     /// Rows that repeat one column pattern shifted by the row (stencils, bands) as diagonal chunks,
     /// where they hold nearly all the nonzeros (real types; otherwise CSR). The same sums in the same
-    /// order (up to fused multiply-adds); with AVX-512, SpMVs beyond the caches 1.15-1.35x faster,
-    /// for a build about 2.4x a CSR plan's (docs/performance.md): it pays from a few dozen
-    /// executions on. Without AVX-512 the lane-by-lane kernel is slower than CSR.
+    /// order (up to fused multiply-adds); with AVX-512, SpMVs beyond the caches 1.1-1.5x faster,
+    /// for a build 2-6.5x a CSR plan's, 3.4-5.1 SpMVs (docs/performance.md): it pays from a few
+    /// dozen executions on. Without AVX-512 the lane-by-lane kernel is slower than CSR.
     diagonal_chunks,
 };
 
