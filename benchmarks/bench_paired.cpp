@@ -217,11 +217,6 @@ const spmv_library& chunk_plan_library() {
     return lib;
 }
 
-/// The catalogue's matrices that form diagonal chunks: the generated stencils and bands.
-bool forms_chunks(const matrix_entry& e) {
-    return e.origin == "generated" && (e.name.rfind("poisson", 0) == 0 || e.name.rfind("banded", 0) == 0);
-}
-
 void bench_paired_spmv_chunks(benchmark::State& state, const matrix_entry& e) {
     problem* p = current_problem_or_fail(state, e);
     if (p == nullptr) return;
@@ -255,7 +250,7 @@ void register_paired(const matrix_entry& e) {
                      ours->multi_threaded)
             ->Iterations(rounds_per_repetition);
 #if defined(WAFERBLAS_BENCH_HAVE_TBB)
-        if (forms_chunks(e)) {
+        if (forms_diagonal_chunks(e)) {
             const std::string chunks = "paired_spmv_chunks/" + chunk_plan_library().name + "/" + e.name;
             with_threads(benchmark::RegisterBenchmark(chunks.c_str(), [e](benchmark::State& st) { bench_paired_spmv_chunks(st, e); }), true)
                 ->Iterations(rounds_per_repetition);

@@ -102,7 +102,7 @@ void register_spmv(const matrix_entry& e) {
             ->UseRealTime()
             ->Unit(benchmark::kMicrosecond);
     }
-    if (e.origin == "generated" && (e.name.rfind("poisson", 0) == 0 || e.name.rfind("banded", 0) == 0)) {
+    if (forms_diagonal_chunks(e)) {
         const std::string name = "plan_build/row_blocks_chunks/" + e.name + "/threads:1";
         benchmark::RegisterBenchmark(name.c_str(), [e](benchmark::State& st) {
             bench_plan_build(st, e, waferblas::placement::row_blocks, waferblas::spmv_layout::diagonal_chunks);

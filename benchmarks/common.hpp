@@ -62,6 +62,12 @@ struct matrix_entry {
 };
 [[nodiscard]] std::vector<matrix_entry> catalogue();
 
+/// The catalogue's matrices that form diagonal chunks (spmv_layout::diagonal_chunks): the generated
+/// stencils and bands, whose chunk plans are benchmarked too.
+[[nodiscard]] inline bool forms_diagonal_chunks(const matrix_entry& e) {
+    return e.origin == "generated" && (e.name.rfind("poisson", 0) == 0 || e.name.rfind("banded", 0) == 0);
+}
+
 /// Dense SpMM operands for one column count: B (cols x k) and the reference C = A B (rows x k),
 /// both row-major. B starts on a cache line, as Eigen's dense matrices do: the libraries that read
 /// it in place (WaferBLAS, librsb) or copy it (GraphBLAS, into aligned storage too) then see rows

@@ -107,7 +107,8 @@ public:
 
 /// `layout` (row_blocks, real T): spmv_layout::diagonal_chunks stores rows that repeat one column
 /// pattern shifted by the row (stencils, bands) as diagonal chunks, which an SpMV streams in about
-/// 70 % of the CSR bytes, for a longer build; the same sums, up to fused roundings (see spmv_layout).
+/// three quarters of the CSR bytes, for a longer build; the same sums, up to fused roundings (see
+/// spmv_layout).
 template <scalar T, index I>
 [[nodiscard]] spmv_plan<T, I> plan_spmv(const csr_matrix<T, I>& A, const pe_grid& grid,
                                         placement pl = placement::row_blocks, op o = op::none,
