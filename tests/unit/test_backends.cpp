@@ -408,7 +408,7 @@ TEST_CASE_TEMPLATE("a free SpMV beyond the caches runs more PEs than threads, cl
     });
 }
 
-TEST_CASE("a scatter (A^T on CSR, A on CSC) goes parallel when large, with partials within a quarter of the matrix; one PE when deterministic") {
+TEST_CASE("a scatter (A^T on CSR, A on CSC) goes parallel when large, with partials within a quarter of the matrix, and one PE when deterministic") {
     using backend::scatter_pes;
     const std::size_t large = backend::scatter_serial_threshold_flops;
     CHECK(scatter_pes(backend::tbb{2}, 40000, 1, 3000, large) == 2);

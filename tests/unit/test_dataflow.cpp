@@ -55,7 +55,7 @@ TEST_CASE("k nonzeros give exactly k AXPY tasks, in every placement and grid") {
             }
 }
 
-TEST_CASE("complex values count 8 flops per task and 4 words per value; SpMM multiplies by the width") {
+TEST_CASE("complex values count 8 flops per task and 4 words per value, and SpMM multiplies by the width") {
     const auto A = generators::poisson2d<std::complex<double>>(6, 5);
     const auto plan = plan_spmm(A, pe_grid{2, 2}, placement::checkerboard);
     const auto s1 = plan.statistics(1), s8 = plan.statistics(8);
@@ -424,7 +424,7 @@ TEST_CASE("the program keeps the inspector's traffic counts, and statistics buil
             }
 }
 
-TEST_CASE("traffic counts are taken once, on first use, whichever thread asks; copies share them") {
+TEST_CASE("traffic counts are taken once, on first use, whichever thread asks, and copies share them") {
     const auto A = generators::rmat<double>(10, 8, 5);
     for (placement pl : {placement::row_blocks, placement::checkerboard}) {
         INFO(to_string(pl));

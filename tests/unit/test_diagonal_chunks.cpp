@@ -155,7 +155,7 @@ void check_like_csr() {
 
 } // namespace
 
-TEST_CASE_TEMPLATE("diagonal chunks: the rows they stand for; results a CSR plan's, the same bits on every backend", P,
+TEST_CASE_TEMPLATE("diagonal chunks: the rows they stand for, results within rounding of a CSR plan, the same bits on every backend", P,
                    std::pair<double, std::int32_t>, std::pair<float, std::int32_t>, std::pair<double, std::int64_t>,
                    std::pair<float, std::int64_t>) {
     check_like_csr<typename P::first_type, typename P::second_type>();

@@ -320,7 +320,7 @@ TEST_CASE_TEMPLATE("generators: rmat is 2^scale square, sums duplicate edges, an
     CHECK(std::any_of(A.values().begin(), A.values().end(), [](const T& v) { return std::real(v) > real_t<T>(1.5); }));
 }
 
-TEST_CASE("generators: rmat with Graph500 parameters has a heavy-tailed degree distribution; uniform R-MAT does not") {
+TEST_CASE("generators: rmat with Graph500 parameters has a heavy-tailed degree distribution, and uniform R-MAT does not") {
     const auto skewed = gen::rmat<double>(12, 16, 7);
     const double mean = double(skewed.nnz()) / double(skewed.rows());
     CHECK(double(max_row_nnz(skewed)) > 10 * mean);

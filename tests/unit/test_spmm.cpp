@@ -216,7 +216,7 @@ TEST_CASE("rows run together only when they have the same columns, lie within th
     CHECK_FALSE(kernels::groups_pay<double>(257, 128)); // beyond: the tiled single-row kernel
 }
 
-TEST_CASE("C rows are streamed only when whole 16-byte vectors, aligned, on x86-64; stream_store writes what it is given") {
+TEST_CASE("C rows are streamed only when whole 16-byte vectors, aligned, on x86-64, and stream_store writes what it is given") {
     alignas(16) double d[40] = {};
     alignas(16) float f[40] = {};
 #if WAFERBLAS_STREAM_STORES

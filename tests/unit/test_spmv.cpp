@@ -202,7 +202,7 @@ TEST_CASE("the row loops on unit_values give the bits of the same loops reading 
     }
 }
 
-TEST_CASE("refreshing a checkerboard plan with many blocks per row matches a fresh plan; a moved column is refused") {
+TEST_CASE("refreshing a checkerboard plan with many blocks per row matches a fresh plan, and a moved column is refused") {
     const auto A = generators::rmat<double>(9, 10, 21);
     auto A2 = A;
     for (std::size_t k = 0; k < A2.values().size(); ++k) A2.values()[k] = 0.25 + static_cast<double>(k % 13);
