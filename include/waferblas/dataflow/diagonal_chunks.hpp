@@ -225,17 +225,46 @@ template <scalar T, index I>
     return out;
 }
 
+namespace detail {
+
+/// Walks the nonzeros in order: gap(from, to) for each run of CSR positions outside lowered chunks,
+/// chunk(c, k0) for each lowered chunk c, whose nonzeros begin at k0.
+template <index I, class Gap, class Chunk>
+void for_each_gap_and_chunk(const diagonal_chunks<I>& ch, std::span<const I> row_ptr, Gap&& gap, Chunk&& chunk) {
+    constexpr std::size_t H = diagonal_chunks<I>::rows_per_chunk;
+    std::size_t done = 0;
+    for (std::size_t c = 0; c < ch.chunks(); ++c) {
+        if (!ch.lowered[c]) continue;
+        const auto k0 = static_cast<std::size_t>(row_ptr[c * H]);
+        gap(done, k0);
+        chunk(c, k0);
+        done = static_cast<std::size_t>(row_ptr[(c + 1) * H]);
+    }
+    gap(done, static_cast<std::size_t>(row_ptr.back()));
+}
+
+} // namespace detail
+
+/// `values` (CSR order) written over `stored` in chunk order (refresh_values). Both have nnz elements.
+template <scalar T, index I>
+void store_in_chunk_order(const diagonal_chunks<I>& ch, std::span<const I> row_ptr, std::span<const T> values,
+                          std::span<T> stored) {
+    detail::for_each_gap_and_chunk(
+        ch, row_ptr, [&](std::size_t from, std::size_t to) { std::copy(values.begin() + from, values.begin() + to, stored.begin() + from); },
+        [&](std::size_t c, std::size_t k0) {
+            detail::for_each_in_chunk_order(ch, row_ptr, c, [&](std::size_t k, std::size_t i) { stored[k0 + i] = values[k]; });
+        });
+}
+
 /// The inverse: `stored` (chunk order) written to `csr` in CSR order. Both have nnz elements.
 template <scalar T, index I>
 void values_to_csr_order(const diagonal_chunks<I>& ch, std::span<const I> row_ptr, std::span<const T> stored,
                          std::span<T> csr) {
-    constexpr std::size_t H = diagonal_chunks<I>::rows_per_chunk;
-    std::copy(stored.begin(), stored.end(), csr.begin());
-    for (std::size_t c = 0; c < ch.chunks(); ++c) {
-        if (!ch.lowered[c]) continue;
-        const T* chunk = stored.data() + row_ptr[c * H];
-        detail::for_each_in_chunk_order(ch, row_ptr, c, [&](std::size_t k, std::size_t i) { csr[k] = chunk[i]; });
-    }
+    detail::for_each_gap_and_chunk(
+        ch, row_ptr, [&](std::size_t from, std::size_t to) { std::copy(stored.begin() + from, stored.begin() + to, csr.begin() + from); },
+        [&](std::size_t c, std::size_t k0) {
+            detail::for_each_in_chunk_order(ch, row_ptr, c, [&](std::size_t k, std::size_t i) { csr[k] = stored[k0 + i]; });
+        });
 }
 
 } // namespace waferblas

@@ -146,12 +146,8 @@ public:
         if (placement_ == placement::row_blocks) {
             if (!same_pattern(A_.row_ptr(), A_.col_idx()))
                 throw invalid_argument_error("refresh_values: the sparsity pattern differs from the lowered one");
-            if (chunks_.empty()) {
-                std::copy(opA.values().begin(), opA.values().end(), A_.values().begin());
-            } else {
-                const auto stored = values_in_chunk_order<T, I>(chunks_, opA.row_ptr(), opA.values());
-                std::copy(stored.begin(), stored.end(), A_.values().begin());
-            }
+            if (chunks_.empty()) std::copy(opA.values().begin(), opA.values().end(), A_.values().begin());
+            else store_in_chunk_order<T, I>(chunks_, opA.row_ptr(), opA.values(), A_.values());
             A_ = csr_matrix<T, I>(unchecked, std::move(A_).release()); // finds all_values_one again
         } else {
             if (!std::equal(pattern_row_ptr_.begin(), pattern_row_ptr_.end(), opA.row_ptr().begin()))
