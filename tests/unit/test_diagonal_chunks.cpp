@@ -6,6 +6,7 @@
 // CPU has it).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <cstdint>
@@ -258,6 +259,33 @@ TEST_CASE("diagonal chunks: none where they would not hold nearly all nonzeros, 
     // Many PEs on a small matrix: rows at PE boundaries stay outside chunks, too many of them.
     const auto small = generators::banded<double>(400, 1, 1, 2);
     CHECK(plan_spmv(small, pe_grid{1, 16}, placement::row_blocks, op::none, spmv_layout::diagonal_chunks).program().chunks().empty());
+    SUBCASE("chunks given up on after many were lowered: values back in CSR order, copied or in place") {
+        // 800 rows of a tridiagonal band (its chunks are lowered as they are met), then 80 rows of 20
+        // scattered nonzeros: far more than 1/32 of the nonzeros outside chunks, known only at the end.
+        std::vector<std::int32_t> ptr{0}, idx;
+        std::vector<double> val;
+        for (std::int32_t r = 0; r < 880; ++r) {
+            if (r < 800)
+                for (std::int32_t c = std::max(r - 1, 0); c <= std::min(r + 1, 879); ++c) idx.push_back(c), val.push_back(1.0 + r % 7 + 0.125 * (c - r));
+            else
+                for (std::int32_t k = 0; k < 20; ++k) idx.push_back(k * 44 + r * 7 % 44), val.push_back(0.5 + k);
+            ptr.push_back(static_cast<std::int32_t>(idx.size()));
+        }
+        const csr_matrix<double> M(880, 880, ptr, idx, val);
+        const auto plain = plan_spmv(M, pe_grid{1, 1}, placement::row_blocks, op::none, spmv_layout::csr);
+        const auto x = test_vector<double>(880, 3);
+        std::vector<double> want(880);
+        plain.execute(backend::sequential{}, 1.0, x, 0.0, want);
+        auto moved = M;
+        for (const auto& plan : {plan_spmv(M, pe_grid{1, 1}, placement::row_blocks, op::none, spmv_layout::diagonal_chunks),
+                                 plan_spmv(std::move(moved), pe_grid{1, 1}, placement::row_blocks, op::none, spmv_layout::diagonal_chunks)}) {
+            CHECK(plan.program().chunks().empty());
+            CHECK(plan.program().matrix() == M);
+            std::vector<double> y(880);
+            plan.execute(backend::sequential{}, 1.0, x, 0.0, y);
+            CHECK(y == want);
+        }
+    }
     for (const auto& c : testing::generated_cases<double, std::int32_t>()) {
         INFO(c.name);
         const auto plan = plan_spmv(c.A, pe_grid{1, 2}, placement::row_blocks, op::none, spmv_layout::diagonal_chunks);

@@ -176,19 +176,19 @@ private:
           nnz_(static_cast<std::size_t>(opA.nnz())) {
         if (pl == placement::row_blocks) {
             part_ = partition_rows_by_nnz<I>(opA.row_ptr(), grid.size());
-            if (std::is_floating_point_v<T> && layout == spmv_layout::diagonal_chunks)
-                chunks_ = find_diagonal_chunks<I>(opA.row_ptr(), opA.col_idx(), part_);
+            const bool chunked = std::is_floating_point_v<T> && layout == spmv_layout::diagonal_chunks;
             if constexpr (std::is_lvalue_reference_v<M>) {
-                // The values are written once, in the order the kernels read them.
-                A_ = csr_matrix<T, I>(unchecked, opA.rows(), opA.cols(), detail::large_copy(opA.row_ptr()),
-                                      detail::large_copy(opA.col_idx()),
-                                      chunks_.empty() ? detail::large_copy(opA.values())
-                                                      : values_in_chunk_order<T, I>(chunks_, opA.row_ptr(), opA.values()));
-            } else if (chunks_.empty()) {
+                // Each array is written once; with chunks, in the same pass that finds them.
+                std::vector<I> col;
+                std::vector<T> val;
+                if (chunked) chunks_ = lower_diagonal_chunks<T, I>(opA.row_ptr(), opA.col_idx(), opA.values(), part_, col, val);
+                else col = detail::large_copy(opA.col_idx()), val = detail::large_copy(opA.values());
+                A_ = csr_matrix<T, I>(unchecked, opA.rows(), opA.cols(), detail::large_copy(opA.row_ptr()), std::move(col), std::move(val));
+            } else if (!chunked) {
                 A_ = std::move(opA);
             } else {
                 auto arrays = std::move(opA).release();
-                arrays.val = values_in_chunk_order<T, I>(chunks_, arrays.ptr, arrays.val);
+                chunks_ = lower_diagonal_chunks<T, I>(arrays.ptr, arrays.idx, std::span<T>(arrays.val), part_);
                 A_ = csr_matrix<T, I>(unchecked, std::move(arrays));
             }
         } else {
