@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <cstring>
 #include <numeric>
 #include <span>
 #include <vector>
@@ -69,27 +68,42 @@ std::vector<I> balanced_column_split(I cols, std::span<const I> col_idx, std::si
     return balanced_split<I>(col_prefix, parts);
 }
 
-/// n elements from src to dst: a plain loop for the few nonzeros of a typical segment, where a
-/// memmove call per array cost more, and memcpy for a run of rows. The cut at 32 only separates
-/// the two cases; it is not tuned (8, 32 and the loop alone were within this machine's noise).
+/// Makes v at least n long, growing it by steps of 64 Ki elements (within a capacity reserved
+/// beforehand): what is written next lands on elements zeroed moments before, still in cache,
+/// instead of on a whole array zeroed ahead, which cost as much as the copy itself.
 template <class V>
-inline void copy_elements(const V* src, std::size_t n, V* dst) noexcept {
-    if (n >= 32) {
-        std::memcpy(dst, src, n * sizeof(V));
+inline void grow_to(std::vector<V>& v, std::size_t n) {
+    if (v.size() < n) v.resize(std::max(n, std::min(v.capacity(), v.size() + (std::size_t{64} << 10))));
+}
+
+/// Writes src[0, n) to v[at, at + n), v being `at` long or (grown by grow_to) longer. A short piece
+/// is copied by a plain loop into room made by grow_to: a call per piece, to insert or memmove,
+/// cost more than the copy. A long run beyond that room is appended, with nothing zeroed ahead.
+template <class V>
+inline void put(std::vector<V>& v, std::size_t at, const V* src, std::size_t n) {
+    if (v.size() < at + n && n >= 256) {
+        v.resize(at);
+        v.insert(v.end(), src, src + n);
         return;
     }
+    grow_to(v, at + n);
+    V* dst = v.data() + at;
     for (std::size_t k = 0; k < n; ++k) dst[k] = src[k];
 }
 
-/// Fills the blocks of `b`, whose splits are set: a counting pass places them, a second copies
-/// each row's pieces into their blocks. O(rows + nnz).
+/// Fills the blocks of `b`, whose splits are set, PE row by PE row: one walk over its rows lists,
+/// per column block, the rows with a piece there; then its blocks are written one after another
+/// in storage order, appended as they come (no array zeroed ahead of its copy, which cost as much
+/// as the copy itself). O(rows + segments + nnz).
 template <scalar T, index I>
 void fill_blocks(checkerboard_blocks<T, I>& b, std::span<const I> row_ptr, std::span<const I> col_idx,
                  std::span<const T> values) {
     const std::size_t R = b.row_split.size() - 1, C = b.col_split.size() - 1, P = R * C, nnz = col_idx.size();
+    const std::size_t rows = row_ptr.size() - 1;
     const I* split = b.col_split.data();
     const I* ptr = row_ptr.data();
     const I* col = col_idx.data();
+    const T* value = values.data();
     const auto at = [](I v) { return static_cast<std::size_t>(v); };
     // Column block of column j: a search in the C+1 (cached) boundaries, once per row or piece,
     // costs less than a per-column table, which is a cache miss per row and a page fault per 512
@@ -102,105 +116,70 @@ void fill_blocks(checkerboard_blocks<T, I>& b, std::span<const I> row_ptr, std::
         }
         return static_cast<std::size_t>(std::upper_bound(split + 1, split + C, j) - split - 1);
     };
-    // Both passes walk PE row r the same way. Columns are sorted within a row, so a row visits its
-    // column blocks in increasing order and each run of one block is one segment. Most rows lie in
-    // one column block, and consecutive such rows in the same block are contiguous both in A and in
-    // the block: they are handled as one run (on_run: block, first row, end row, non-empty rows,
-    // nonzeros [k, e)), which the scatter copies at once. A row across blocks goes piece by piece
-    // (on_piece: block, row, nonzeros [k, k_end)).
-    const auto walk_pe_row = [&](std::size_t r, auto&& on_run, auto&& on_piece) {
-        const auto first = at(b.row_split[r]), last = at(b.row_split[r + 1]);
-        std::size_t run_block = C, run_row = first, run_rows = 0; // C: no run open
-        const auto close_run = [&](std::size_t end_row) {
-            if (run_block < C) on_run(run_block, run_row, end_row, run_rows, at(ptr[run_row]), at(ptr[end_row]));
-            run_block = C;
-        };
-        for (std::size_t i = first; i < last; ++i) {
+    // A segment is a non-empty row piece: at most one per row and block, and one per nonzero, but
+    // most rows lie in one block. Room for a quarter of the rows in two blocks (the arrays grow
+    // beyond it if need be) keeps a build's memory near what it uses, which matters to the
+    // allocator: freed blocks beyond its trim threshold go back to the system, and the next build
+    // pays a page fault per 4 KiB again (`4elt`: 4-5x the build).
+    const std::size_t expected_segments = std::min({nnz, rows * C, rows + rows / 4 + C});
+    b.block_seg.assign(P + 1, 0);
+    b.seg_row = large_reserved<I>(expected_segments);
+    b.seg_ptr = large_reserved<I>(expected_segments + 1);
+    b.idx = large_reserved<I>(nnz);
+    b.val = large_reserved<T>(nnz);
+    std::vector<std::vector<I>> rows_in(C); // per column block: PE row r's rows with a piece in it
+    std::size_t segments = 0, stored = 0;   // segments and nonzeros of the blocks so far
+    for (std::size_t r = 0; r < R; ++r) {
+        const auto pe_rows = at(b.row_split[r + 1]) - at(b.row_split[r]);
+        for (auto& list : rows_in) {
+            list.clear();
+            // Few blocks: room for all the rows in each (address space, touched only as used), as
+            // growing a list by copies cost a fifth of the build.
+            if (C <= 8 && list.capacity() < pe_rows) list = large_reserved<I>(pe_rows);
+        }
+        for (auto i = at(b.row_split[r]); i < at(b.row_split[r + 1]); ++i) {
             auto k = at(ptr[i]);
             const auto e = at(ptr[i + 1]);
             if (k == e) continue;
-            if (const std::size_t c = col_block(col[k]); col[e - 1] < split[c + 1]) {
-                if (c != run_block) {
-                    close_run(i);
-                    run_block = c;
-                    run_row = i;
-                    run_rows = 0;
-                }
-                ++run_rows;
-                continue;
-            }
-            close_run(i);
-            while (k < e) {
-                const std::size_t c = col_block(col[k]);
-                std::size_t k_end = k + 1; // pieces of a row across blocks are short: a scan
-                while (k_end < e && col[k_end] < split[c + 1]) ++k_end;
-                on_piece(c, i, k, k_end);
-                k = k_end;
+            std::size_t c = col_block(col[k]);
+            rows_in[c].push_back(static_cast<I>(i));
+            // Columns are sorted within a row: it has a piece in each block up to its last column's.
+            while (col[e - 1] >= split[c + 1]) {
+                k = static_cast<std::size_t>(std::lower_bound(col + k, col + e, split[c + 1]) - col);
+                c = col_block(col[k]);
+                rows_in[c].push_back(static_cast<I>(i));
             }
         }
-        close_run(last);
-    };
-
-    // Pass 1: segments and nonzeros per block (a run of rows counts its non-empty rows).
-    std::vector<std::size_t> seg_at(P + 1, 0), nz_at(P + 1, 0);
-    for (std::size_t r = 0; r < R; ++r) {
-        std::size_t* segs = seg_at.data() + r * C + 1;
-        std::size_t* nzs = nz_at.data() + r * C + 1;
-        walk_pe_row(
-            r,
-            [&](std::size_t c, std::size_t, std::size_t, std::size_t rows, std::size_t k, std::size_t e) {
-                segs[c] += rows;
-                nzs[c] += e - k;
-            },
-            [&](std::size_t c, std::size_t, std::size_t k, std::size_t k_end) {
-                ++segs[c];
-                nzs[c] += k_end - k;
-            });
+        for (std::size_t c = 0; c < C; ++c) {
+            const I lo = split[c], hi = split[c + 1];
+            const std::vector<I>& list = rows_in[c];
+            b.block_seg[r * C + c] = segments;
+            put(b.seg_row, segments, list.data(), list.size());
+            grow_to(b.seg_ptr, segments + list.size());
+            // Pieces contiguous in A (consecutive rows wholly in this block, most rows) are
+            // copied as one run [run_k, run_e) when the next piece does not continue it.
+            std::size_t run_k = 0, run_e = 0;
+            const auto copy_run = [&] {
+                put(b.idx, stored, col + run_k, run_e - run_k);
+                put(b.val, stored, value + run_k, run_e - run_k);
+                stored += run_e - run_k;
+            };
+            for (const I row : list) {
+                auto k = at(ptr[at(row)]), e = at(ptr[at(row) + 1]);
+                if (col[k] < lo) k = static_cast<std::size_t>(std::lower_bound(col + k, col + e, lo) - col);
+                if (col[e - 1] >= hi) e = static_cast<std::size_t>(std::lower_bound(col + k, col + e, hi) - col);
+                if (k != run_e) copy_run(), run_k = k;
+                b.seg_ptr[segments++] = static_cast<I>(stored + (k - run_k));
+                run_e = e;
+            }
+            copy_run();
+        }
     }
-    std::partial_sum(seg_at.begin(), seg_at.end(), seg_at.begin());
-    std::partial_sum(nz_at.begin(), nz_at.end(), nz_at.begin());
-
-    // Pass 2: scatter into the blocks; seg_at and nz_at become each block's next free position.
-    const std::size_t segments = seg_at[P];
-    b.block_seg = seg_at;
-    b.seg_row = large_vector<I>(segments);
-    b.seg_ptr = large_vector<I>(segments + 1);
-    b.idx = large_vector<I>(nnz);
-    b.val = large_vector<T>(nnz);
-    I* seg_row = b.seg_row.data();
-    I* seg_ptr = b.seg_ptr.data();
-    I* idx = b.idx.data();
-    T* val = b.val.data();
-    const T* value = values.data();
-    for (std::size_t r = 0; r < R; ++r) {
-        std::size_t* next_seg = seg_at.data() + r * C;
-        std::size_t* next_nz = nz_at.data() + r * C;
-        walk_pe_row(
-            r,
-            [&](std::size_t c, std::size_t i0, std::size_t i1, std::size_t, std::size_t k, std::size_t e) {
-                const std::size_t dst = next_nz[c];
-                copy_elements(col + k, e - k, idx + dst);
-                copy_elements(value + k, e - k, val + dst);
-                std::size_t s = next_seg[c];
-                for (std::size_t i = i0; i < i1; ++i) {
-                    if (ptr[i] == ptr[i + 1]) continue;
-                    seg_row[s] = static_cast<I>(i);
-                    seg_ptr[s] = static_cast<I>(dst + (at(ptr[i]) - k));
-                    ++s;
-                }
-                next_seg[c] = s;
-                next_nz[c] = dst + (e - k);
-            },
-            [&](std::size_t c, std::size_t i, std::size_t k, std::size_t k_end) {
-                const std::size_t s = next_seg[c]++, dst = next_nz[c];
-                seg_row[s] = static_cast<I>(i);
-                seg_ptr[s] = static_cast<I>(dst);
-                copy_elements(col + k, k_end - k, idx + dst);
-                copy_elements(value + k, k_end - k, val + dst);
-                next_nz[c] = dst + (k_end - k);
-            });
-    }
-    seg_ptr[segments] = static_cast<I>(nnz);
+    b.block_seg[P] = segments;
+    b.seg_row.resize(segments);
+    b.seg_ptr.resize(segments);
+    b.seg_ptr.push_back(static_cast<I>(nnz));
+    b.idx.resize(stored), b.val.resize(stored); // stored == nnz: cuts what grow_to made beyond it
 }
 
 } // namespace detail
