@@ -52,11 +52,20 @@ void bench_spmv(benchmark::State& state, const matrix_entry& e, const spmv_libra
 /// 1 thread. row_blocks on a 1 x 2 chain (what a 2-thread plan uses), checkerboard on 2 x 2; also
 /// row_blocks with spmv_layout::diagonal_chunks on the generated stencils and bands.
 void bench_plan_build(benchmark::State& state, const matrix_entry& e, waferblas::placement pl,
-                      waferblas::spmv_layout layout = waferblas::spmv_layout::csr) {
+                      waferblas::spmv_layout layout = waferblas::spmv_layout::csr, bool from_rvalue = false) {
     problem* p = current_problem_or_fail(state, e);
     if (p == nullptr) return;
     const waferblas::pe_grid grid = pl == waferblas::placement::row_blocks ? waferblas::pe_grid{1, 2} : waferblas::pe_grid{2, 2};
     for (auto _ : state) {
+        if (from_rvalue) {
+            // plan_spmv(std::move(A), ...): the plan takes A's arrays over; the copy is not timed.
+            state.PauseTiming();
+            auto A = p->A;
+            state.ResumeTiming();
+            auto plan = waferblas::plan_spmv(std::move(A), grid, pl, waferblas::op::none, layout);
+            benchmark::DoNotOptimize(plan);
+            continue;
+        }
         auto plan = waferblas::plan_spmv(p->A, grid, pl, waferblas::op::none, layout);
         benchmark::DoNotOptimize(plan);
     }
@@ -103,12 +112,14 @@ void register_spmv(const matrix_entry& e) {
             ->Unit(benchmark::kMicrosecond);
     }
     if (forms_diagonal_chunks(e)) {
-        const std::string name = "plan_build/row_blocks_chunks/" + e.name + "/threads:1";
-        benchmark::RegisterBenchmark(name.c_str(), [e](benchmark::State& st) {
-            bench_plan_build(st, e, waferblas::placement::row_blocks, waferblas::spmv_layout::diagonal_chunks);
-        })
-            ->UseRealTime()
-            ->Unit(benchmark::kMicrosecond);
+        for (const bool moved : {false, true}) {
+            const std::string name = std::string("plan_build/row_blocks_chunks") + (moved ? "_moved/" : "/") + e.name + "/threads:1";
+            benchmark::RegisterBenchmark(name.c_str(), [e, moved](benchmark::State& st) {
+                bench_plan_build(st, e, waferblas::placement::row_blocks, waferblas::spmv_layout::diagonal_chunks, moved);
+            })
+                ->UseRealTime()
+                ->Unit(benchmark::kMicrosecond);
+        }
     }
     for (const auto& lib : spmv_libraries()) {
         const std::string name = "spmv/" + lib.name + "/" + e.name;

@@ -544,7 +544,7 @@ def section_plan_build(ix):
     for p in ix.problems("plan_build"):
         spmv = ix.time("spmv", "waferblas_tbb", p, 0, 1)
         row = [p, fmt_count(ix.nnz("plan_build", p))]
-        for pl in ("row_blocks", "checkerboard", "row_blocks_chunks"):
+        for pl in ("row_blocks", "checkerboard", "row_blocks_chunks", "row_blocks_chunks_moved"):
             t = ix.time("plan_build", pl, p, 0, 1)
             row.append(fmt_time_us(t) if t else "–")
             if t and spmv:
@@ -557,7 +557,8 @@ def section_plan_build(ix):
     if not rows:
         return "_No plan_build results in this run._"
     text = table(["matrix", "nnz", "row_blocks build (µs)", "/ SpMV", "checkerboard build (µs)", "/ SpMV",
-                  "row_blocks, diagonal chunks (µs)", "/ SpMV", "SpMV wb tbb 1T (µs)"], rows)
+                  "row_blocks, diagonal chunks (µs)", "/ SpMV", "the same from an rvalue (µs)", "/ SpMV",
+                  "SpMV wb tbb 1T (µs)"], rows)
     summary = ", ".join(f"{pl}: at most {r:.2f} SpMVs" for pl, r in worst.items())
     return text + ("\n\nLargest build / SpMV ratio: " + summary + "." if summary else "")
 
@@ -612,7 +613,8 @@ def render(results, contexts, errors, large_bytes):
     if ix.problems("plan_build"):
         out += ["### Plan construction", "",
                 "Median time to build `plan_spmv(A, grid, placement)` (row_blocks on 1 x 2, checkerboard on 2 x 2; "
-                "row_blocks with `spmv_layout::diagonal_chunks` on the generated stencils and bands) "
+                "row_blocks with `spmv_layout::diagonal_chunks` on the generated stencils and bands, from a "
+                "matrix and from an rvalue the plan takes over) "
                 "in units of one SpMV call (`waferblas_tbb`, 1 thread) on the same matrix.", "",
                 section_plan_build(ix), ""]
     if ix.problems("spmv_transposed"):
