@@ -103,7 +103,8 @@ void for_each_in_chunk_order(const diagonal_chunks<I>& ch, std::span<const I> ro
 }
 
 /// One pass over a CSR matrix that finds its diagonal chunks and puts its values in their order
-/// (lower_diagonal_chunks): each chunk's columns are read once, while its values are in cache.
+/// (lower_diagonal_chunks): each chunk's values are permuted right after its columns are read,
+/// while both are in cache.
 template <scalar T, index I>
 class chunk_lowering {
 public:
