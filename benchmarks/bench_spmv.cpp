@@ -50,7 +50,8 @@ void bench_spmv(benchmark::State& state, const matrix_entry& e, const spmv_libra
 /// Building a plan (the inspector): copy and analysis of A for one placement. Issue #3 asks that an
 /// SpMV plan costs at most 3 SpMV executions; summarize.py sets this against spmv/waferblas_tbb at
 /// 1 thread. row_blocks on a 1 x 2 chain (what a 2-thread plan uses), checkerboard on 2 x 2; also
-/// row_blocks with spmv_layout::diagonal_chunks on the generated stencils and bands.
+/// row_blocks with spmv_layout::diagonal_chunks on the generated stencils and bands, from the matrix
+/// and (from_rvalue) from a copy the plan takes over.
 void bench_plan_build(benchmark::State& state, const matrix_entry& e, waferblas::placement pl,
                       waferblas::spmv_layout layout = waferblas::spmv_layout::csr, bool from_rvalue = false) {
     problem* p = current_problem_or_fail(state, e);
