@@ -13,6 +13,7 @@
 // no-op: the arrays are ordinary std::vectors either way.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -59,6 +60,15 @@ template <class T>
     std::vector<T> v = large_reserved<T>(n);
     v.assign(n, value);
     return v;
+}
+
+/// Makes v at least n long, growing it by steps of 64 Ki elements within a capacity reserved
+/// beforehand (large_reserved): what is written next lands on elements zeroed moments before,
+/// still in cache, instead of on a whole array zeroed ahead (for the checkerboard blocks that
+/// zeroing cost as much as the copy into them). Beyond the capacity, v grows as resize does.
+template <class T>
+inline void grow_to(std::vector<T>& v, std::size_t n) {
+    if (v.size() < n) v.resize(std::max(n, std::min(v.capacity(), v.size() + (std::size_t{64} << 10))));
 }
 
 /// A copy of `src` in storage advised before its first touch.

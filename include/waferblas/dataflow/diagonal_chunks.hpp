@@ -143,7 +143,7 @@ public:
                     ch_.lowered[c] = 1;
                     ch_.first_diagonal[c + 1] = diagonals;
                     counted_rows_ = (c + 1) * H;
-                    store_in_chunk_order(ptr, diagonals, k0, k1);
+                    permute_chunk(ptr, diagonals, k0, k1);
                     size_ += diagonals;
                 } else {
                     rows_outside((c + 1) * H);
@@ -163,13 +163,8 @@ private:
     static constexpr std::size_t not_lowered = std::numeric_limits<std::size_t>::max();
     static constexpr std::size_t copy_block = std::size_t{16} << 10; // 128 KiB of double: in L2
 
-    /// Room for n more diagonals behind the size_ appended so far. The arrays grow in steps, not to
-    /// their whole capacity at once: zeroing what the chunks never use took 4 % of a build.
-    void make_room(std::size_t n) {
-        if (ch_.base.size() >= size_ + n) return;
-        const std::size_t grown = std::max(size_ + n, std::min(ch_.base.capacity(), ch_.base.size() + (std::size_t{64} << 10)));
-        ch_.base.resize(grown), ch_.even.resize(grown), ch_.odd.resize(grown);
-    }
+    /// Room for n more diagonals behind the size_ appended so far (the three arrays have one size).
+    void make_room(std::size_t n) { grow_to(ch_.base, size_ + n), grow_to(ch_.even, size_ + n), grow_to(ch_.odd, size_ + n); }
 
     /// Nonzeros that may stay outside the chunks: 1 in 32, so that the chunks hold nearly all.
     void rows_outside(std::size_t end_row) {
@@ -273,7 +268,7 @@ private:
     }
 
     /// Writes the chunk's values [k0, k1) in the order of its diagonals (just appended).
-    void store_in_chunk_order(const I* ptr, std::size_t diagonals, std::size_t k0, std::size_t k1) {
+    void permute_chunk(const I* ptr, std::size_t diagonals, std::size_t k0, std::size_t k1) {
         const T* src = values_ + k0;
         T* dst = nullptr;
         if (values_out_ != nullptr) {
@@ -364,26 +359,35 @@ void for_each_gap_and_chunk(const diagonal_chunks<I>& ch, std::span<const I> row
 
 } // namespace detail
 
+namespace detail {
+
+/// `from` written to `to` in chunk order (ToChunks) or back in CSR order; both have nnz elements.
+template <bool ToChunks, scalar T, index I>
+void reorder_values(const diagonal_chunks<I>& ch, std::span<const I> row_ptr, std::span<const T> from, std::span<T> to) {
+    for_each_gap_and_chunk(
+        ch, row_ptr, [&](std::size_t b, std::size_t e) { std::copy(from.begin() + b, from.begin() + e, to.begin() + b); },
+        [&](std::size_t c, std::size_t k0) {
+            for_each_in_chunk_order(ch, row_ptr, c, [&](std::size_t k, std::size_t i) {
+                if constexpr (ToChunks) to[k0 + i] = from[k];
+                else to[k] = from[k0 + i];
+            });
+        });
+}
+
+} // namespace detail
+
 /// `values` (CSR order) written over `stored` in chunk order (refresh_values). Both have nnz elements.
 template <scalar T, index I>
 void store_in_chunk_order(const diagonal_chunks<I>& ch, std::span<const I> row_ptr, std::span<const T> values,
                           std::span<T> stored) {
-    detail::for_each_gap_and_chunk(
-        ch, row_ptr, [&](std::size_t from, std::size_t to) { std::copy(values.begin() + from, values.begin() + to, stored.begin() + from); },
-        [&](std::size_t c, std::size_t k0) {
-            detail::for_each_in_chunk_order(ch, row_ptr, c, [&](std::size_t k, std::size_t i) { stored[k0 + i] = values[k]; });
-        });
+    detail::reorder_values<true>(ch, row_ptr, values, stored);
 }
 
 /// The inverse: `stored` (chunk order) written to `csr` in CSR order. Both have nnz elements.
 template <scalar T, index I>
 void values_to_csr_order(const diagonal_chunks<I>& ch, std::span<const I> row_ptr, std::span<const T> stored,
                          std::span<T> csr) {
-    detail::for_each_gap_and_chunk(
-        ch, row_ptr, [&](std::size_t from, std::size_t to) { std::copy(stored.begin() + from, stored.begin() + to, csr.begin() + from); },
-        [&](std::size_t c, std::size_t k0) {
-            detail::for_each_in_chunk_order(ch, row_ptr, c, [&](std::size_t k, std::size_t i) { csr[k] = stored[k0 + i]; });
-        });
+    detail::reorder_values<false>(ch, row_ptr, stored, csr);
 }
 
 } // namespace waferblas
