@@ -424,7 +424,7 @@ TEST_CASE("the program keeps the inspector's traffic counts, and statistics buil
             }
 }
 
-TEST_CASE("traffic counts are taken once, on first use, whichever thread asks, and copies share them") {
+TEST_CASE("traffic counts are taken once, on first use, whichever thread asks, and copies keep them") {
     const auto A = generators::rmat<double>(10, 8, 5);
     for (placement pl : {placement::row_blocks, placement::checkerboard}) {
         INFO(to_string(pl));
@@ -443,12 +443,43 @@ TEST_CASE("traffic counts are taken once, on first use, whichever thread asks, a
         CHECK(t.gather_hops == reference.gather_hops);
         CHECK(t.multicast_len == reference.multicast_len);
         CHECK(t.reduced_rows == reference.reduced_rows);
+        const auto same_counts = [&](const traffic_counts& c) {
+            return c.x_used == reference.x_used && c.x_gathered == reference.x_gathered && c.x_served == reference.x_served &&
+                   c.gather_hops == reference.gather_hops && c.multicast_len == reference.multicast_len &&
+                   c.reduced_rows == reference.reduced_rows;
+        };
+        // A copy of a counted program takes the counts; one of an uncounted program counts its own.
         const auto copy = prog;
-        CHECK(&copy.traffic() == &prog.traffic());
-        auto moved_from = prog;
-        const auto moved_to = std::move(moved_from);
-        CHECK(moved_to.traffic().x_used == reference.x_used);
-        CHECK_THROWS_AS((void)moved_from.traffic(), invalid_argument_error); // NOLINT(bugprone-use-after-move): the documented error
+        CHECK(&copy.traffic() != &prog.traffic());
+        CHECK(same_counts(copy.traffic()));
+        const auto uncounted = sparse_program<double>::lower(A, pe_grid{3, 4}, pl);
+        const auto copy_of_uncounted = uncounted;
+        CHECK(same_counts(copy_of_uncounted.traffic()));
+        CHECK(same_counts(uncounted.traffic()));
+        // Assignment replaces counts taken of another pattern and grid.
+        auto assigned = sparse_program<double>::lower(generators::banded<double>(50, 2, 2, 7), pe_grid{2, 2}, pl);
+        (void)assigned.traffic();
+        assigned = prog;
+        CHECK(same_counts(assigned.traffic()));
+        auto assigned_uncounted = sparse_program<double>::lower(generators::banded<double>(50, 2, 2, 7), pe_grid{2, 2}, pl);
+        (void)assigned_uncounted.traffic();
+        assigned_uncounted = uncounted;
+        CHECK(same_counts(assigned_uncounted.traffic()));
+        // Moves: of a counted program and of an uncounted one; the moved-from program refuses.
+        for (const bool counted : {true, false}) {
+            auto moved_from = sparse_program<double>::lower(A, pe_grid{3, 4}, pl);
+            if (counted) (void)moved_from.traffic();
+            const auto moved_to = std::move(moved_from);
+            CHECK(same_counts(moved_to.traffic()));
+            CHECK_THROWS_AS((void)moved_from.traffic(), invalid_argument_error); // NOLINT(bugprone-use-after-move): the documented error
+            auto move_assigned = sparse_program<double>::lower(generators::banded<double>(50, 2, 2, 7), pe_grid{2, 2}, pl);
+            (void)move_assigned.traffic();
+            auto source = sparse_program<double>::lower(A, pe_grid{3, 4}, pl);
+            if (counted) (void)source.traffic();
+            move_assigned = std::move(source);
+            CHECK(same_counts(move_assigned.traffic()));
+            CHECK_THROWS_AS((void)source.traffic(), invalid_argument_error); // NOLINT(bugprone-use-after-move): the documented error
+        }
     }
 }
 

@@ -45,7 +45,9 @@ public:
     void refresh_values(const csr_matrix<T, I>& A) { prog_.refresh_values(A); }
 
 protected:
-    explicit plan_base(sparse_program<T, I> p) : prog_(std::move(p)) {}
+    /// Lowers in place: the program is built in prog_, not moved there.
+    template <class... Args>
+    explicit plan_base(std::in_place_t, Args&&... args) : prog_(sparse_program<T, I>::lower(std::forward<Args>(args)...)) {}
     sparse_program<T, I> prog_;
 };
 
@@ -57,10 +59,10 @@ class spmv_plan : public detail::plan_base<T, I> {
 public:
     spmv_plan(const csr_matrix<T, I>& A, const pe_grid& grid, waferblas::placement pl, op o = op::none,
               spmv_layout layout = spmv_layout::csr)
-        : detail::plan_base<T, I>(sparse_program<T, I>::lower(A, grid, pl, o, layout)) {}
+        : detail::plan_base<T, I>(std::in_place, A, grid, pl, o, layout) {}
     spmv_plan(csr_matrix<T, I>&& A, const pe_grid& grid, waferblas::placement pl, op o = op::none,
               spmv_layout layout = spmv_layout::csr)
-        : detail::plan_base<T, I>(sparse_program<T, I>::lower(std::move(A), grid, pl, o, layout)) {}
+        : detail::plan_base<T, I>(std::in_place, std::move(A), grid, pl, o, layout) {}
 
     template <backend::executor Backend, vector_like X, mutable_vector_like Y>
         requires std::same_as<vector_value_t<X>, T> && std::same_as<vector_value_t<Y>, T>
@@ -86,9 +88,9 @@ template <scalar T, index I = std::int32_t>
 class spmm_plan : public detail::plan_base<T, I> {
 public:
     spmm_plan(const csr_matrix<T, I>& A, const pe_grid& grid, waferblas::placement pl, op o = op::none)
-        : detail::plan_base<T, I>(sparse_program<T, I>::lower(A, grid, pl, o)) {}
+        : detail::plan_base<T, I>(std::in_place, A, grid, pl, o) {}
     spmm_plan(csr_matrix<T, I>&& A, const pe_grid& grid, waferblas::placement pl, op o = op::none)
-        : detail::plan_base<T, I>(sparse_program<T, I>::lower(std::move(A), grid, pl, o)) {}
+        : detail::plan_base<T, I>(std::in_place, std::move(A), grid, pl, o) {}
 
     template <backend::executor Backend>
     void execute(const Backend& backend, std::type_identity_t<T> alpha, matrix_view<const T> B, std::type_identity_t<T> beta,

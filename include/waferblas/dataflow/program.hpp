@@ -19,14 +19,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <memory>
-#include <mutex>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
 
+#include "../core/computed_once.hpp"
 #include "../core/error.hpp"
 #include "../core/memory.hpp"
 #include "../core/operation.hpp"
@@ -120,13 +119,12 @@ public:
     /// marks; later calls (from any thread) return the same counts. The pattern fixes them, so
     /// refresh_values keeps them, and so do copies of the program.
     [[nodiscard]] const traffic_counts& traffic() const {
-        if (!traffic_) throw invalid_argument_error("sparse_program::traffic: the program was moved from");
-        std::call_once(traffic_->once, [this] {
-            if (placement_ == placement::checkerboard) count_multicasts_and_reductions(traffic_->counts);
-            else if (grid_.size() < std::numeric_limits<std::uint32_t>::max()) count_gathers<std::uint32_t>(traffic_->counts);
-            else count_gathers<std::size_t>(traffic_->counts);
+        if (traffic_.moved_from()) throw invalid_argument_error("sparse_program::traffic: the program was moved from");
+        return traffic_.get([this](traffic_counts& t) {
+            if (placement_ == placement::checkerboard) count_multicasts_and_reductions(t);
+            else if (grid_.size() < std::numeric_limits<std::uint32_t>::max()) count_gathers<std::uint32_t>(t);
+            else count_gathers<std::size_t>(t);
         });
-        return traffic_->counts;
     }
 
     /// Replaces the values with those of A, which must have the pattern the program was lowered
@@ -172,28 +170,34 @@ private:
     /// M: csr_matrix (moved from) or const csr_matrix& (copied only where row_blocks keeps it).
     template <class M>
     sparse_program(M&& opA, const pe_grid& grid, waferblas::placement pl, op o, spmv_layout layout)
-        : grid_(grid), placement_(pl), op_(o), rows_(opA.rows()), cols_(opA.cols()),
-          nnz_(static_cast<std::size_t>(opA.nnz())) {
-        if (pl == placement::row_blocks) {
-            part_ = partition_rows_by_nnz<I>(opA.row_ptr(), grid.size());
-            const bool chunked = std::is_floating_point_v<T> && layout == spmv_layout::diagonal_chunks;
-            if constexpr (std::is_lvalue_reference_v<M>) {
-                // Each array is written once; with chunks, in the same pass that finds them.
-                std::vector<I> col;
-                std::vector<T> val;
-                if (chunked) chunks_ = lower_diagonal_chunks<T, I>(opA.row_ptr(), opA.col_idx(), opA.values(), part_, col, val);
-                else col = detail::large_copy(opA.col_idx()), val = detail::large_copy(opA.values());
-                A_ = csr_matrix<T, I>(unchecked, opA.rows(), opA.cols(), detail::large_copy(opA.row_ptr()), std::move(col), std::move(val));
-            } else if (!chunked) {
-                A_ = std::move(opA);
-            } else {
-                auto arrays = std::move(opA).release();
-                chunks_ = lower_diagonal_chunks<T, I>(arrays.ptr, arrays.idx, std::span<T>(arrays.val), part_);
-                A_ = csr_matrix<T, I>(unchecked, std::move(arrays));
-            }
-        } else {
+        : grid_(grid), placement_(pl), op_(o), rows_(opA.rows()), cols_(opA.cols()), nnz_(static_cast<std::size_t>(opA.nnz())),
+          part_(pl == placement::row_blocks ? partition_rows_by_nnz<I>(opA.row_ptr(), grid.size()) : row_partition<I>{}),
+          A_(pl == placement::row_blocks ? kept_matrix(std::forward<M>(opA), layout) : csr_matrix<T, I>{}) {
+        if (pl == placement::checkerboard) {
             blocks_ = make_checkerboard_blocks<T, I>(opA.cols(), opA.row_ptr(), opA.col_idx(), opA.values(), grid);
             pattern_row_ptr_ = detail::large_copy(opA.row_ptr());
+        }
+    }
+
+    /// row_blocks: the matrix the program keeps, its values in the order of the chunks it sets in
+    /// chunks_ (part_ must be set). Each array is written once; with chunks, in the same pass that
+    /// finds them. A's all_values_one() carries over, as in a copy: no scan of the values again.
+    template <class M>
+    csr_matrix<T, I> kept_matrix(M&& opA, spmv_layout layout) {
+        const bool chunked = std::is_floating_point_v<T> && layout == spmv_layout::diagonal_chunks;
+        if constexpr (std::is_lvalue_reference_v<M>) {
+            std::vector<I> col;
+            std::vector<T> val;
+            if (chunked) chunks_ = lower_diagonal_chunks<T, I>(opA.row_ptr(), opA.col_idx(), opA.values(), part_, col, val);
+            else col = detail::large_copy(opA.col_idx()), val = detail::large_copy(opA.values());
+            detail::compressed<T, I> kept(opA.rows(), opA.cols(), detail::large_copy(opA.row_ptr()), std::move(col), std::move(val));
+            kept.values_all_one = opA.all_values_one();
+            return csr_matrix<T, I>(unchecked, std::move(kept), detail::values_noted);
+        } else {
+            if (!chunked) return std::move(opA);
+            auto arrays = std::move(opA).release(); // keeps values_all_one
+            chunks_ = lower_diagonal_chunks<T, I>(arrays.ptr, arrays.idx, std::span<T>(arrays.val), part_);
+            return csr_matrix<T, I>(unchecked, std::move(arrays), detail::values_noted);
         }
     }
 
@@ -279,17 +283,13 @@ private:
     op op_;
     I rows_, cols_;
     std::size_t nnz_;
-    csr_matrix<T, I> A_;               // row_blocks
-    row_partition<I> part_;            // row_blocks
+    row_partition<I> part_;            // row_blocks (set before A_, which the chunks need)
     diagonal_chunks<I> chunks_;        // row_blocks: rows stored as diagonal chunks (A_'s values in their order)
+    csr_matrix<T, I> A_;               // row_blocks
     checkerboard_blocks<T, I> blocks_; // checkerboard
     std::vector<I> pattern_row_ptr_;   // checkerboard: to check refresh_values
-    // both: counted by the first traffic() call; shared by copies, which have the same pattern.
-    struct lazy_traffic {
-        std::once_flag once;
-        traffic_counts counts;
-    };
-    std::shared_ptr<lazy_traffic> traffic_ = std::make_shared<lazy_traffic>();
+    // both: counted by the first traffic() call; kept by copies, which have the same pattern.
+    detail::computed_once<traffic_counts> traffic_;
 };
 
 } // namespace waferblas

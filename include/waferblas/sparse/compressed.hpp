@@ -32,6 +32,13 @@ inline constexpr unchecked_t unchecked{};
 
 namespace detail {
 
+/// Tag: the storage's values_all_one is already right (it came with the values, in any order, from
+/// another matrix), so the constructor need not scan the values for it again.
+struct values_noted_t {
+    explicit values_noted_t() = default;
+};
+inline constexpr values_noted_t values_noted{};
+
 template <scalar T, index I>
 struct compressed {
     I outer = 0, inner = 0;

@@ -45,6 +45,8 @@ public:
     }
 
     explicit csr_matrix(unchecked_t, detail::compressed<T, I> s) : s_(std::move(s)) { s_.note_values(); }
+    /// From storage whose values_all_one the caller vouches for as well (no scan).
+    csr_matrix(unchecked_t, detail::compressed<T, I> s, detail::values_noted_t) : s_(std::move(s)) {}
 
     [[nodiscard]] I rows() const noexcept { return s_.outer; }
     [[nodiscard]] I cols() const noexcept { return s_.inner; }

@@ -1,0 +1,70 @@
+// waferblas/core/computed_once.hpp — a value computed by its first reader, from any thread, and kept.
+//
+// What std::call_once does, held by value: its owner needs no allocation for it (a plan of a tiny
+// matrix is built in the time of a handful of allocations, so one more showed, docs/performance.md)
+// and stays copyable. A copy or a move takes the value when it has been computed (it no longer
+// changes then) and otherwise computes its own on first use. A moved-from one remembers that it
+// was, so that its owner can refuse to compute from arrays it gave away.
+#pragma once
+
+#include <atomic>
+#include <mutex>
+#include <utility>
+
+namespace waferblas::detail {
+
+template <class V>
+class computed_once {
+public:
+    computed_once() = default;
+    computed_once(const computed_once& o) : value_(o.computed() ? o.value_ : V{}), done_(o.computed()) {}
+    computed_once(computed_once&& o) noexcept : done_(o.computed()) {
+        if (done_.load(std::memory_order_relaxed)) value_ = std::move(o.value_);
+        o.moved_from_ = true;
+    }
+    computed_once& operator=(const computed_once& o) {
+        if (this != &o) {
+            value_ = o.computed() ? o.value_ : V{};
+            done_.store(o.computed(), std::memory_order_relaxed);
+            moved_from_ = false;
+        }
+        return *this;
+    }
+    computed_once& operator=(computed_once&& o) noexcept {
+        if (this != &o) {
+            const bool had = o.computed();
+            value_ = had ? std::move(o.value_) : V{};
+            done_.store(had, std::memory_order_relaxed);
+            moved_from_ = false;
+            o.moved_from_ = true;
+        }
+        return *this;
+    }
+    ~computed_once() = default;
+
+    /// The value; the first call runs compute(V&) on a default V (another call waits for it). If
+    /// compute throws, the next call computes again.
+    template <class F>
+    const V& get(F&& compute) const {
+        if (!computed()) {
+            const std::lock_guard lock(mutex_);
+            if (!done_.load(std::memory_order_relaxed)) {
+                value_ = V{};
+                std::forward<F>(compute)(value_);
+                done_.store(true, std::memory_order_release);
+            }
+        }
+        return value_;
+    }
+    [[nodiscard]] bool moved_from() const noexcept { return moved_from_; }
+
+private:
+    [[nodiscard]] bool computed() const noexcept { return done_.load(std::memory_order_acquire); }
+
+    mutable V value_{};
+    mutable std::atomic<bool> done_{false};
+    mutable std::mutex mutex_;
+    bool moved_from_ = false;
+};
+
+} // namespace waferblas::detail
