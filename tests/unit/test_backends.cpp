@@ -598,6 +598,16 @@ TEST_CASE("a plan refreshed with other values stops taking the value-free kernel
     plan.execute(1.0, x, 0.0, y);
     spmv(1.0, A, x, 0.0, want);
     CHECK(first_difference(y, want) == -1);
+
+    // A new plan takes A's note as a copy does, without scanning the values again: ones whose
+    // matrix handed out its mutable values() are read as values.
+    csr_matrix<double> handed_out = A;
+    (void)handed_out.values();
+    const auto plan_of_handed_out = plan_spmv(handed_out, pe_grid{2, 2});
+    CHECK_FALSE(plan_of_handed_out.program().matrix().all_values_one());
+    plan_of_handed_out.execute(1.0, x, 0.0, y);
+    CHECK(first_difference(y, want) == -1);
+    CHECK(plan_spmv(csr_matrix<double>(A), pe_grid{2, 2}).program().matrix().all_values_one());
 }
 
 // ThreadSanitizer runs skip the next test: its products of 34 MB take seconds there, long enough
