@@ -281,6 +281,43 @@ TEST_CASE("threads sharing one const plan or one const matrix get identical resu
     }
 }
 
+// Under ThreadSanitizer (label `backends`): the first statistics() of a plan counts its traffic
+// (detail::computed_once), and the other threads read, wait for, or copy those counts meanwhile.
+TEST_CASE("threads reading one plan's statistics, or copying the plan, while it counts its traffic get the same figures") {
+    const auto A = generators::rmat<double>(10, 8, 17);
+    const auto same = [](const program_statistics& a, const program_statistics& b) {
+        if (a.pe.size() != b.pe.size()) return false;
+        for (std::size_t p = 0; p < a.pe.size(); ++p)
+            if (a.pe[p].words_sent != b.pe[p].words_sent || a.pe[p].words_received != b.pe[p].words_received ||
+                a.pe[p].bytes_held != b.pe[p].bytes_held)
+                return false;
+        return a.comm.multicast_words == b.comm.multicast_words && a.comm.multicast_deliveries == b.comm.multicast_deliveries &&
+               a.comm.reduction_words == b.comm.reduction_words && a.comm.point_to_point_words == b.comm.point_to_point_words &&
+               a.comm.word_hops == b.comm.word_hops;
+    };
+    for (const placement pl : {placement::row_blocks, placement::checkerboard}) {
+        INFO(to_string(pl));
+        const auto want = plan_spmv(A, pe_grid{3, 4}, pl).statistics();
+        CHECK(want.comm.word_hops + want.comm.multicast_words > 0);
+        for (int round = 0; round < 3; ++round) {
+            const auto plan = plan_spmv(A, pe_grid{3, 4}, pl);
+            std::vector<program_statistics> got(4);
+            std::vector<std::thread> threads;
+            for (std::size_t t = 0; t < got.size(); ++t)
+                threads.emplace_back([&, t] {
+                    if (t % 2 == 0) {
+                        got[t] = plan.statistics();
+                    } else {
+                        const auto copy = plan; // the counts when taken, else its own count
+                        got[t] = copy.statistics();
+                    }
+                });
+            for (auto& th : threads) th.join();
+            for (const auto& g : got) CHECK(same(g, want));
+        }
+    }
+}
+
 TEST_CASE("the backends honour their thread count and deterministic flag") {
     CHECK(backend::tbb{3}.concurrency() == 3);
     CHECK(backend::openmp{3}.concurrency() == 3);

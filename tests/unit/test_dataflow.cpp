@@ -472,6 +472,8 @@ TEST_CASE("traffic counts are taken once, on first use, whichever thread asks, a
             const auto moved_to = std::move(moved_from);
             CHECK(same_counts(moved_to.traffic()));
             CHECK_THROWS_AS((void)moved_from.traffic(), invalid_argument_error); // NOLINT(bugprone-use-after-move): the documented error
+            const auto copy_of_moved_from = moved_from; // NOLINT(bugprone-use-after-move): its arrays are gone too
+            CHECK_THROWS_AS((void)copy_of_moved_from.traffic(), invalid_argument_error);
             auto move_assigned = sparse_program<double>::lower(generators::banded<double>(50, 2, 2, 7), pe_grid{2, 2}, pl);
             (void)move_assigned.traffic();
             auto source = sparse_program<double>::lower(A, pe_grid{3, 4}, pl);

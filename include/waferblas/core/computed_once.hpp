@@ -4,7 +4,7 @@
 // matrix is built in the time of a handful of allocations, so one more showed, docs/performance.md)
 // and stays copyable. A copy or a move takes the value when it has been computed (it no longer
 // changes then) and otherwise computes its own on first use. A moved-from one remembers that it
-// was, so that its owner can refuse to compute from arrays it gave away.
+// was (and so do copies of it), so that its owner can refuse to compute from arrays it gave away.
 #pragma once
 
 #include <atomic>
@@ -17,16 +17,17 @@ template <class V>
 class computed_once {
 public:
     computed_once() = default;
-    computed_once(const computed_once& o) : value_(o.computed() ? o.value_ : V{}), done_(o.computed()) {}
-    computed_once(computed_once&& o) noexcept : done_(o.computed()) {
+    computed_once(const computed_once& o) : computed_once(o, o.computed()) {}
+    computed_once(computed_once&& o) noexcept : done_(o.computed()), moved_from_(o.moved_from_) {
         if (done_.load(std::memory_order_relaxed)) value_ = std::move(o.value_);
         o.moved_from_ = true;
     }
     computed_once& operator=(const computed_once& o) {
         if (this != &o) {
-            value_ = o.computed() ? o.value_ : V{};
-            done_.store(o.computed(), std::memory_order_relaxed);
-            moved_from_ = false;
+            const bool had = o.computed(); // once: another thread may be computing o's value meanwhile
+            value_ = had ? o.value_ : V{};
+            done_.store(had, std::memory_order_relaxed);
+            moved_from_ = o.moved_from_;
         }
         return *this;
     }
@@ -35,7 +36,7 @@ public:
             const bool had = o.computed();
             value_ = had ? std::move(o.value_) : V{};
             done_.store(had, std::memory_order_relaxed);
-            moved_from_ = false;
+            moved_from_ = o.moved_from_;
             o.moved_from_ = true;
         }
         return *this;
@@ -59,6 +60,8 @@ public:
     [[nodiscard]] bool moved_from() const noexcept { return moved_from_; }
 
 private:
+    // `had` read once: another thread may be computing o's value while it is copied.
+    computed_once(const computed_once& o, bool had) : value_(had ? o.value_ : V{}), done_(had), moved_from_(o.moved_from_) {}
     [[nodiscard]] bool computed() const noexcept { return done_.load(std::memory_order_acquire); }
 
     mutable V value_{};
