@@ -17,26 +17,18 @@ template <class V>
 class computed_once {
 public:
     computed_once() = default;
-    computed_once(const computed_once& o) : computed_once(o, o.computed()) {}
-    computed_once(computed_once&& o) noexcept : done_(o.computed()), moved_from_(o.moved_from_) {
-        if (done_.load(std::memory_order_relaxed)) value_ = std::move(o.value_);
+    computed_once(const computed_once& o) { take(o); }
+    computed_once(computed_once&& o) noexcept {
+        take(std::move(o));
         o.moved_from_ = true;
     }
     computed_once& operator=(const computed_once& o) {
-        if (this != &o) {
-            const bool had = o.computed(); // once: another thread may be computing o's value meanwhile
-            value_ = had ? o.value_ : V{};
-            done_.store(had, std::memory_order_relaxed);
-            moved_from_ = o.moved_from_;
-        }
+        if (this != &o) take(o);
         return *this;
     }
     computed_once& operator=(computed_once&& o) noexcept {
         if (this != &o) {
-            const bool had = o.computed();
-            value_ = had ? std::move(o.value_) : V{};
-            done_.store(had, std::memory_order_relaxed);
-            moved_from_ = o.moved_from_;
+            take(std::move(o));
             o.moved_from_ = true;
         }
         return *this;
@@ -60,8 +52,16 @@ public:
     [[nodiscard]] bool moved_from() const noexcept { return moved_from_; }
 
 private:
-    // `had` read once: another thread may be computing o's value while it is copied.
-    computed_once(const computed_once& o, bool had) : value_(had ? o.value_ : V{}), done_(had), moved_from_(o.moved_from_) {}
+    /// What copies, moves and assignments share: o's value if computed (copied or moved as Source
+    /// is), its moved-from mark. `had` is read once: another thread may be computing o's value
+    /// while it is copied, and two reads could mark an empty value computed.
+    template <class Source>
+    void take(Source&& o) {
+        const bool had = o.computed();
+        value_ = had ? std::forward<Source>(o).value_ : V{};
+        done_.store(had, std::memory_order_relaxed);
+        moved_from_ = o.moved_from_;
+    }
     [[nodiscard]] bool computed() const noexcept { return done_.load(std::memory_order_acquire); }
 
     mutable V value_{};

@@ -357,10 +357,6 @@ void for_each_gap_and_chunk(const diagonal_chunks<I>& ch, std::span<const I> row
     gap(done, static_cast<std::size_t>(row_ptr.back()));
 }
 
-} // namespace detail
-
-namespace detail {
-
 /// `from` written to `to` in chunk order (ToChunks) or back in CSR order; both have nnz elements.
 template <bool ToChunks, scalar T, index I>
 void reorder_values(const diagonal_chunks<I>& ch, std::span<const I> row_ptr, std::span<const T> from, std::span<T> to) {
