@@ -15,7 +15,7 @@
 //                          fastest SpMM peer in 1 of 50 matrix x thread cases; it adds ~1.5 min)
 //   --level1-n=N           dot/axpy length (default 10^7; 0 skips them)
 //   --stream-n=N           STREAM triad array length (default 2^25; 0 skips it)
-//   --paired-triad-bytes=N paired SpMV calls of at least N bytes also time the triad (default 1e8)
+//   --paired-triad-bytes=N paired SpMV calls of at least N bytes also time the triad (default 32 MiB)
 //
 // Typical: tools/bench/run_benchmarks.sh (builds, runs with 5 repetitions, summarizes).
 // Exit status: 1 if any library failed verification (or a matrix failed to load), else 0.

@@ -2,7 +2,7 @@
 """Turn waferblas_bench JSON output into the markdown tables of docs/performance.md.
 
     tools/bench/summarize.py results.json [more.json ...] [--out summary.md] [--csv summary.csv]
-                             [--doc docs/performance.md] [--large-bytes 1e8]
+                             [--doc docs/performance.md] [--large-bytes 33554432]
 
 Reads Google Benchmark JSON (--benchmark_out_format=json). With --benchmark_repetitions=N and
 --benchmark_report_aggregates_only=true each configuration has a "median" aggregate, which is used;
@@ -636,7 +636,7 @@ def render(results, contexts, errors, large_bytes):
         bandwidth = section_paired_bandwidth(ix)
         if bandwidth:
             out += ["#### Bandwidth, paired", "",
-                    "SpMV beyond the caches (calls of at least `--paired-triad-bytes`, 1e8 by default) against the STREAM "
+                    "SpMV beyond the caches (calls of at least `--paired-triad-bytes`, 32 MiB by default) against the STREAM "
                     "triad timed in the same rounds: "
                     "the SpMV's effective bandwidth (12 B per nonzero plus the vectors) over the triad's, median "
                     "over the rounds, for the default free function and for an SpMV plan with "
@@ -679,8 +679,8 @@ def main(argv=None):
     ap.add_argument("--out", help="write the markdown here too")
     ap.add_argument("--csv", help="write every median as CSV here")
     ap.add_argument("--doc", help="replace the bench-results section of this markdown file")
-    ap.add_argument("--large-bytes", type=float, default=1e8,
-                    help="SpMV traffic per call above which '%% triad' is shown (default 1e8 B)")
+    ap.add_argument("--large-bytes", type=float, default=32 * 2**20,
+                    help="SpMV traffic per call above which '%% triad' is shown (default 32 MiB, the L3 of the project machine)")
     args = ap.parse_args(argv)
     results, contexts, errors = load(args.json)
     if not results:

@@ -29,11 +29,19 @@ WAFERBLAS_ALWAYS_INLINE void prefetch_forward(const void* p) noexcept {
 #endif
 }
 
-/// How far ahead of the current nonzero the streams are prefetched, in bytes of each stream.
+/// How far ahead of the current nonzero the CSR kernels prefetch the values, in bytes.
 inline constexpr std::size_t prefetch_distance_bytes = 4096;
 
-/// The CSR kernels' hint: `prefetch_distance_bytes` ahead, non-temporal.
-WAFERBLAS_ALWAYS_INLINE void prefetch_ahead(const void* p) noexcept { prefetch_forward<prefetch_distance_bytes, 0>(p); }
+/// The same distance in nonzeros, for values of type T; the column indices are hinted as many
+/// nonzeros ahead, not as many bytes: with 4-byte indices 4 KiB ahead, twice as far as the values,
+/// the SpMV took 3-5 % longer on `poisson3d_128` and `banded_1M_w9` at two threads, 0-2 % at one
+/// (docs/performance.md, item 2).
+template <class T>
+inline constexpr std::size_t prefetch_distance_nonzeros = prefetch_distance_bytes / sizeof(T);
+
+/// The CSR kernels' hint for the element `Nonzeros` after p (a value or an index), non-temporal.
+template <std::size_t Nonzeros, class E>
+WAFERBLAS_ALWAYS_INLINE void prefetch_ahead(const E* p) noexcept { prefetch_forward<Nonzeros * sizeof(E), 0>(p); }
 
 /// How far ahead of the current value the diagonal-chunk kernel prefetches its values, in bytes.
 inline constexpr std::size_t near_prefetch_distance_bytes = 2048;

@@ -330,8 +330,9 @@ template <bool Unit, bool Stream, class T, class I, value_stream<T> V>
 [[nodiscard]] WAFERBLAS_ALWAYS_INLINE T streamed_row_dot(const I* idx, V val, std::size_t b, std::size_t e, const T* x,
                                                          std::ptrdiff_t incx) noexcept {
     if constexpr (Stream) {
-        if constexpr (std::is_pointer_v<V>) prefetch_ahead(val + b);
-        prefetch_ahead(idx + b);
+        constexpr std::size_t ahead = prefetch_distance_nonzeros<T>;
+        if constexpr (std::is_pointer_v<V>) prefetch_ahead<ahead>(val + b);
+        prefetch_ahead<ahead>(idx + b);
     }
     return row_dot<Unit>(idx, val, b, e, x, incx);
 }
