@@ -6,8 +6,8 @@
 // minutes apart can swap places while their code is unchanged. Here a round times a batch of calls
 // of each library in turn (2 ms of calls), rotating which one goes first, each batch after a 2 ms
 // busy pause (the previous library's threads go idle) and one untimed call that wakes this
-// library's threads and brings its own arrays back into cache (calls under 5 ms; longer ones stream
-// from memory anyway).
+// library's threads and brings its own arrays back into cache and into the guest's memory (calls
+// under warm_call_seconds; below).
 // A round's ratio is WaferBLAS's time per call over the fastest peer's in the same round; a
 // repetition reports the median over its rounds.
 //
@@ -36,8 +36,13 @@ namespace {
 /// A batch lasts at least this long: the clock's cost and resolution do not matter, and the calls
 /// after the first are in the steady state that a benchmark loop of one library measures.
 constexpr double batch_seconds = 2e-3;
-/// Calls shorter than this get an untimed call before their batch (see the top of the file).
-constexpr double warm_call_seconds = 5e-3;
+/// Calls shorter than this get an untimed call before their batch (see the top of the file). It was
+/// 5 ms, as calls beyond the caches stream from memory anyway; but on the Zen 5 guest of run 73 on,
+/// the first SpMV on `poisson3d_200` after 1.4-2.9 GB of other arrays were read took 73-140 ms
+/// where the next took 28 (not every time; the guest has no swap and counted no major fault), and
+/// a batch of such calls is one call. Calls longer than this (SpMM of slow peers at k = 128) are
+/// not doubled: they would add minutes to a run.
+constexpr double warm_call_seconds = 0.25;
 /// Pause before each batch (see time_batch).
 constexpr double settle_seconds = 2e-3;
 /// Rounds per repetition (Google Benchmark iterations); the run script asks for 5 repetitions.
