@@ -34,7 +34,7 @@ inline constexpr std::size_t prefetch_distance_bytes = 4096;
 
 /// The same distance in nonzeros, for values of type T; the column indices are hinted as many
 /// nonzeros ahead, not as many bytes: with 4-byte indices 4 KiB ahead, twice as far as the values,
-/// the SpMV took 3-5 % longer on `poisson3d_128` and `banded_1M_w9` at two threads, 0-2 % at one
+/// the SpMV took 3-5 % longer on `poisson3d_128` and `banded_1M_w9` at two threads, 0-3 % at one
 /// (docs/performance.md, item 2).
 template <class T>
 inline constexpr std::size_t prefetch_distance_nonzeros = prefetch_distance_bytes / sizeof(T);
