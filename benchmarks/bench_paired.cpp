@@ -17,12 +17,23 @@
 // t_<library>, the median seconds per call, and for SpMV beyond the caches triad_fraction, the
 // SpMV's bandwidth over the STREAM triad's (bench_stream.cpp) timed in the same rounds. Peers that
 // are not multi-threaded are left out at more than one thread, as in the unpaired benchmarks.
+//
+// Ceilings (--paired-ceilings, SpMV calls that time the triad): the same WaferBLAS variant on two
+// rearranged copies of the matrix, timed in the same rounds, each with its own
+// triad_fraction_<name>. `rows_sorted` has the rows in order of length, so that the row loop's
+// branches are predictable (a power-law matrix's random lengths make its exit branch miss once a
+// row); `rows_sorted_x_l1` also folds every column into the first 1024, so that x comes from L1.
+// They compute products nobody wants, of the same bytes of values and indices: what the CSR row
+// loop would reach if the row lengths and the reads of x cost nothing, which bounds how close to
+// the triad any CSR kernel of this matrix can come (issue #3's 85 %; docs/performance.md, item 2).
 #include "runners.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <exception>
+#include <numeric>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -55,13 +66,17 @@ double median(std::vector<double> v) {
     return *mid;
 }
 
+/// What a contestant is to the others: a library (WaferBLAS's variant or a peer), or a reference
+/// timed in the same rounds but compared with no one (the triad, the ceilings).
+enum class role { library, triad, ceiling };
+
 template <class Runner>
 struct contestant {
-    contestant(std::string name, std::string peer_name, std::unique_ptr<Runner> r)
-        : lib(std::move(name)), peer(std::move(peer_name)), runner(std::move(r)) {}
-    std::string lib, peer; ///< peer: "" for the WaferBLAS variant and the reference
+    contestant(std::string name, std::string peer_name, std::unique_ptr<Runner> r, role as = role::library)
+        : lib(std::move(name)), peer(std::move(peer_name)), runner(std::move(r)), what(as) {}
+    std::string lib, peer; ///< peer: "" for the WaferBLAS variant and the references
     std::unique_ptr<Runner> runner;
-    bool reference = false; ///< the STREAM triad: timed in the rounds, not a peer
+    role what;
     std::size_t batch = 1;
     bool warm = true;
     std::vector<double> seconds_per_call; ///< one per round of the current repetition
@@ -69,10 +84,53 @@ struct contestant {
 
 template <class Runner>
 struct paired_state {
+    std::deque<problem> rearranged; ///< the ceilings' matrices (their runners point into them)
     std::vector<contestant<Runner>> entries; ///< entries[0]: WaferBLAS
     double bytes = 0;                        ///< compulsory bytes of one WaferBLAS call (SpMV)
     std::string error;
 };
+
+/// A copy of A with its rows in order of length (stable), and with every column j taken to
+/// j mod 1024 when fold_columns; y then holds the same sums permuted (folded: other sums).
+/// Built unchecked: folded rows may repeat or reorder columns, which the row loop does not mind.
+waferblas::csr_matrix<double> rows_sorted_by_length(const waferblas::csr_matrix<double>& A, bool fold_columns) {
+    using I = std::int32_t;
+    const auto ptr = A.row_ptr();
+    const auto idx = A.col_idx();
+    const auto val = A.values();
+    const auto rows = static_cast<std::size_t>(A.rows());
+    std::vector<std::size_t> order(rows);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ptr[a + 1] - ptr[a] < ptr[b + 1] - ptr[b]; });
+    auto new_ptr = waferblas::detail::large_vector<I>(rows + 1);
+    auto new_idx = waferblas::detail::large_vector<I>(idx.size());
+    auto new_val = waferblas::detail::large_vector<double>(val.size());
+    const I fold = std::min<I>(A.cols(), 1024);
+    std::size_t k = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+        for (auto q = static_cast<std::size_t>(ptr[order[r]]); q < static_cast<std::size_t>(ptr[order[r] + 1]); ++q, ++k) {
+            new_idx[k] = fold_columns ? idx[q] % fold : idx[q];
+            new_val[k] = val[q];
+        }
+        new_ptr[r + 1] = static_cast<I>(k);
+    }
+    return {waferblas::unchecked, A.rows(), A.cols(), std::move(new_ptr), std::move(new_idx), std::move(new_val)};
+}
+
+/// Adds the ceilings of `ours` (the WaferBLAS variant's library) on p to s, as described at the top.
+template <class Library>
+void add_ceilings(paired_state<spmv_runner>& s, const Library& ours, const problem& p, int threads) {
+    for (const bool fold : {false, true}) {
+        problem& q = s.rearranged.emplace_back();
+        q.name = p.name + (fold ? "/rows_sorted_x_l1" : "/rows_sorted");
+        q.A = rows_sorted_by_length(p.A, fold);
+        q.x = p.x;
+        auto runner = ours.make(q, threads);
+        runner->prepare();
+        runner->run();
+        s.entries.emplace_back(fold ? "rows_sorted_x_l1" : "rows_sorted", "", std::move(runner), role::ceiling);
+    }
+}
 
 using clock_type = std::chrono::steady_clock;
 
@@ -129,18 +187,21 @@ void run_rounds(benchmark::State& state, paired_state<Runner>& s) {
         fail(state, ex.what());
         return;
     }
-    // Per round: WaferBLAS's time over each peer's (the faster of a peer's calls) and the fastest's.
+    // Per round: WaferBLAS's time over each peer's (the faster of a peer's calls) and the fastest's;
+    // the bandwidths of WaferBLAS and of the ceilings over the triad's.
     std::map<std::string, std::vector<double>> ratios;
     for (std::size_t r = 0; r < round; ++r) {
         const double ours = s.entries[0].seconds_per_call[r];
+        double triad_rate = 0;
+        for (const auto& c : s.entries)
+            if (c.what == role::triad) triad_rate = stream_triad_bytes() / c.seconds_per_call[r];
         std::map<std::string, double> peer_time;
         for (std::size_t i = 1; i < n; ++i) {
             const auto& c = s.entries[i];
             const double t = c.seconds_per_call[r];
-            if (c.reference) {
-                ratios["triad_fraction"].push_back((s.bytes / ours) / (stream_triad_bytes() / t));
-                continue;
-            }
+            if (c.what == role::triad) ratios["triad_fraction"].push_back((s.bytes / ours) / triad_rate);
+            if (c.what == role::ceiling && triad_rate > 0) ratios["triad_fraction_" + c.lib].push_back((s.bytes / t) / triad_rate);
+            if (c.what != role::library) continue;
             if (auto it = peer_time.find(c.peer); it == peer_time.end() || t < it->second) peer_time[c.peer] = t;
         }
         double best = std::numeric_limits<double>::infinity();
@@ -180,7 +241,8 @@ void bench_paired(benchmark::State& state, const std::string& key, const std::ve
     auto& s = config_slot<paired_state<Runner>>(key + "/" + std::to_string(threads), [&] {
         auto st = std::make_shared<paired_state<Runner>>();
         try {
-            for (const auto* lib : contestants(libs, threads, ours)) st->entries.emplace_back(lib->name, lib->peer, make(*lib, threads));
+            const auto listed = contestants(libs, threads, ours);
+            for (const auto* lib : listed) st->entries.emplace_back(lib->name, lib->peer, make(*lib, threads));
             if (st->entries.size() < 2) throw std::runtime_error(key + ": no peer runs at " + std::to_string(threads) + " threads");
             if constexpr (std::is_same_v<Runner, spmv_runner>) {
                 // Matrices beyond the caches also get the bandwidth reference (issue #3: 85 % of the
@@ -188,8 +250,9 @@ void bench_paired(benchmark::State& state, const std::string& key, const std::ve
                 st->bytes = spmv_bytes(p.rows(), p.cols(), p.nnz());
                 if (st->bytes >= static_cast<double>(opts().paired_triad_bytes))
                     if (auto triad = make_stream_triad(threads)) {
-                        st->entries.emplace_back("stream_triad", "", std::move(triad));
-                        st->entries.back().reference = true;
+                        st->entries.emplace_back("stream_triad", "", std::move(triad), role::triad);
+                        // The free function's only: a chunk plan of a rearranged stencil forms no chunks.
+                        if (opts().paired_ceilings && ours == nullptr) add_ceilings(*st, *listed.front(), p, threads);
                     }
             }
             size_batches(*st);

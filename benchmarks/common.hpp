@@ -43,6 +43,9 @@ struct options {
     /// the STREAM triad in their rounds; the default is the project machine's 32 MiB L3, issue #3's
     /// "larger than the last-level cache" (it was 1e8, which left out `rmat18` and `dense_row_1M`).
     std::size_t paired_triad_bytes = std::size_t{32} << 20;
+    /// Those calls also time WaferBLAS's SpMV on two rearranged copies of the matrix (rows sorted by
+    /// length; and x read from L1), bounds on what a CSR row loop could reach (--paired-ceilings).
+    bool paired_ceilings = false;
     std::vector<int> threads = {1, 2};
     std::vector<std::size_t> spmm_k = {8, 32, 128};
     double spmm_max_bytes = 1e9; ///< skip SpMM on a matrix whose B + C at the largest k exceed this

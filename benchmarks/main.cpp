@@ -16,6 +16,9 @@
 //   --level1-n=N           dot/axpy length (default 10^7; 0 skips them)
 //   --stream-n=N           STREAM triad array length (default 2^25; 0 skips it)
 //   --paired-triad-bytes=N paired SpMV calls of at least N bytes also time the triad (default 32 MiB)
+//   --paired-ceilings      those calls also time WaferBLAS's SpMV on the matrix with its rows sorted
+//                          by length, and with x read from L1 too: bounds on a CSR row loop
+//                          (bench_paired.cpp; off by default)
 //
 // Typical: tools/bench/run_benchmarks.sh (builds, runs with 5 repetitions, summarizes).
 // Exit status: 1 if any library failed verification (or a matrix failed to load), else 0.
@@ -62,7 +65,7 @@ bool parse_size(std::string_view text, std::size_t& out) {
 [[noreturn]] void usage_error(const std::string& arg) {
     std::cerr << "waferblas_bench: bad or unknown argument '" << arg
               << "'\n  suite flags: --matrices=DIR|none --poisson=LIST --rmat=LIST --no-banded --no-dense-row"
-                 " --threads=LIST --spmm-k=LIST --spmm-rsb --level1-n=N --stream-n=N --paired-triad-bytes=N\n"
+                 " --threads=LIST --spmm-k=LIST --spmm-rsb --level1-n=N --stream-n=N --paired-triad-bytes=N --paired-ceilings\n"
                  "  and every --benchmark_* flag (--help lists them)\n";
     std::exit(2);
 }
@@ -105,6 +108,8 @@ void parse_arguments(int argc, char** argv) {
             o.banded = false;
         } else if (a == "--no-dense-row") {
             o.dense_row = false;
+        } else if (a == "--paired-ceilings") {
+            o.paired_ceilings = true;
         } else if (a == "--spmm-rsb") {
             o.spmm_rsb = true;
         } else {
@@ -144,6 +149,8 @@ int main(int argc, char** argv) {
     benchmark::AddCustomContext("spmm_k", join(o.spmm_k));
     benchmark::AddCustomContext("level1_n", std::to_string(o.level1_n));
     benchmark::AddCustomContext("stream_n", std::to_string(o.stream_n));
+    benchmark::AddCustomContext("paired_triad_bytes", std::to_string(o.paired_triad_bytes));
+    if (o.paired_ceilings) benchmark::AddCustomContext("paired_ceilings", "true");
     if (const char* c = std::getenv("WAFERBLAS_BENCH_COMMIT")) benchmark::AddCustomContext("git_commit", c);
     // Run-time settings that change how OpenMP-based libraries wait (see docs/performance.md).
     for (const char* var : {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS", "OMP_PROC_BIND"})

@@ -21,7 +21,8 @@ run from cache, where the fraction means nothing).
 
 The paired benchmarks (paired_spmv, paired_spmm: WaferBLAS and every peer timed in alternation, see
 benchmarks/bench_paired.cpp) carry their ratios as counters (ratio_best, ratio_<peer>, t_<library>,
-triad_fraction); their medians are tabled under "Paired ratios".
+triad_fraction, and with --paired-ceilings triad_fraction_rows_sorted and
+triad_fraction_rows_sorted_x_l1); their medians are tabled under "Paired ratios".
 
 --doc replaces the text between "<!-- bench-results:begin -->" and "<!-- bench-results:end -->"
 in the given file with the generated tables. Standard library only.
@@ -477,20 +478,32 @@ def section_paired(ix, kernel):
     return table(header, rows, ["l"] + ["r"] * (len(header) - 1))
 
 
+# The ceilings of bench_paired.cpp (--paired-ceilings): counter suffix and column label.
+CEILINGS = (("rows_sorted", "rows sorted"), ("rows_sorted_x_l1", "rows sorted, x in L1"))
+
+
 def section_paired_bandwidth(ix):
-    """% of the triad per matrix: the free function (paired_spmv) and the diagonal-chunk plan."""
+    """% of the triad per matrix: the free function (paired_spmv), the diagonal-chunk plan, and the
+    free function's ceilings when the run timed them."""
     kernels = [(kern, name) for kern, name in (("paired_spmv", "wb tbb"), ("paired_spmv_chunks", "chunk plan"))
                if ix.thread_counts(kern)]
-    cols = [(kern, name, t) for kern, name in kernels for t in ix.thread_counts(kern)]
+    cols = [(kern, name, t, "triad_fraction") for kern, name in kernels for t in ix.thread_counts(kern)]
     per_col = {(kern, t): {p: r for p, r in paired_results(ix, kern, 0, t).items() if "triad_fraction" in r.counters}
-               for kern, _name, t in cols}
+               for kern, _name, t, _c in cols}
+    cols += [("paired_spmv", label, t, "triad_fraction_" + suffix) for suffix, label in CEILINGS
+             for t in ix.thread_counts("paired_spmv")
+             if any("triad_fraction_" + suffix in r.counters for r in per_col.get(("paired_spmv", t), {}).values())]
     probs = sorted({p for c in per_col.values() for p in c}, key=lambda p: (ix.nnz("paired_spmv", p) or 0, p))
     if not probs:
         return ""
-    rows = [[p, fmt_count(ix.nnz("paired_spmv", p))] +
-            [f"{100 * per_col[(kern, t)][p].counters['triad_fraction']:.0f} %" if p in per_col[(kern, t)] else "–"
-             for kern, _name, t in cols] for p in probs]
-    return table(["matrix", "nnz"] + [f"{t}T: % of triad ({name})" for _kern, name, t in cols], rows,
+
+    def cell(kern, t, counter, p):
+        res = per_col[(kern, t)].get(p)
+        return f"{100 * res.counters[counter]:.0f} %" if res and counter in res.counters else "–"
+
+    rows = [[p, fmt_count(ix.nnz("paired_spmv", p))] + [cell(kern, t, counter, p) for kern, _name, t, counter in cols]
+            for p in probs]
+    return table(["matrix", "nnz"] + [f"{t}T: % of triad ({name})" for _kern, name, t, _c in cols], rows,
                  ["l"] + ["r"] * (1 + len(cols)))
 
 
