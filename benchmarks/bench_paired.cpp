@@ -21,8 +21,8 @@
 // Ceilings (--paired-ceilings, SpMV calls that time the triad): the same WaferBLAS variant on two
 // rearranged copies of the matrix, timed in the same rounds, each with its own
 // triad_fraction_<name>. `rows_sorted` has the rows in order of length, so that the row loop's
-// branches are predictable (a power-law matrix's random lengths make its exit branch miss once a
-// row); `rows_sorted_x_l1` also folds every column into the first 1024, so that x comes from L1.
+// branches are predictable (a power-law matrix's rows, 0 to thousands of nonzeros in random order,
+// defeat the predictor); `rows_sorted_x_l1` also folds every column into the first 1024, so that x comes from L1.
 // They compute products nobody wants, of the same bytes of values and indices: what the CSR row
 // loop would reach if the row lengths and the reads of x cost nothing, which bounds how close to
 // the triad any CSR kernel of this matrix can come (issue #3's 85 %; docs/performance.md, item 2).
@@ -33,9 +33,9 @@
 #include <cmath>
 #include <deque>
 #include <exception>
-#include <numeric>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
