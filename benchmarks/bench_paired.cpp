@@ -22,7 +22,8 @@
 // rearranged copies of the matrix, timed in the same rounds, each with its own
 // triad_fraction_<name>. `rows_sorted` has the rows in order of length, so that the row loop's
 // branches are predictable (a power-law matrix's rows, 0 to thousands of nonzeros in random order,
-// defeat the predictor); `rows_sorted_x_l1` also folds every column into the first 1024, so that x comes from L1.
+// defeat the predictor); `rows_sorted_x_l1` also folds every column into the first 1024, so that
+// x comes from L1.
 // They compute products nobody wants, of the same bytes of values and indices: what the CSR row
 // loop would reach if the row lengths and the reads of x cost nothing, which bounds how close to
 // the triad any CSR kernel of this matrix can come (issue #3's 85 %; docs/performance.md, item 2).
