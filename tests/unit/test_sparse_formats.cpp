@@ -208,6 +208,39 @@ TEST_CASE("large vectors and aligned_vector blocks are advised for huge pages, s
         CHECK_FALSE(*advised);
 }
 
+TEST_CASE("copies of a large matrix are advised for huge pages, hold their own arrays and keep values_all_one") {
+    using I = std::int64_t;
+    const auto A = generators::banded<double, I>(600'000, 1, 1, 3); // 1.8M entries: 14 MB per array
+    const csr_matrix<double, I> copy = A; // NOLINT(performance-unnecessary-copy-initialization): the copy is the subject
+    check_advised(copy, "copy constructor");
+    CHECK(copy == A);
+    CHECK(copy.values().data() != A.values().data());
+    csr_matrix<double, I> assigned(2, 2);
+    assigned = A;
+    check_advised(assigned, "copy assignment");
+    CHECK(assigned == A);
+    auto& self = assigned;
+    assigned = self; // self-assignment keeps the matrix
+    CHECK(assigned == A);
+    const auto C = to_csc(A);
+    const csc_matrix<double, I> csc_copy = C; // NOLINT(performance-unnecessary-copy-initialization)
+    check_advised(csc_copy.values(), "CSC copy");
+    CHECK(csc_copy == C);
+
+    // A matrix of ones stays one in its copies (kernels then skip the values), and a copy whose
+    // values were handed out mutable forgets it without touching the original.
+    std::vector<double> ones(static_cast<std::size_t>(A.nnz()), 1.0);
+    const csr_matrix<double, I> P(A.rows(), A.cols(), std::vector<I>(A.row_ptr().begin(), A.row_ptr().end()),
+                                  std::vector<I>(A.col_idx().begin(), A.col_idx().end()), std::move(ones));
+    REQUIRE(P.all_values_one());
+    csr_matrix<double, I> Q = P;
+    CHECK(Q.all_values_one());
+    Q.values()[0] = 2.0;
+    CHECK_FALSE(Q.all_values_one());
+    CHECK(P.all_values_one());
+    CHECK(P.values()[0] == 1.0);
+}
+
 TEST_CASE("the arrays of large matrices built by triplets, transposes, the generators and the reader are advised for huge pages") {
     using I = std::int64_t;
     constexpr I n = 600'000; // 8-byte indices and values: 4.8 MB per array

@@ -53,6 +53,20 @@ struct compressed {
     compressed(I outer_n, I inner_n, std::vector<I> p, std::vector<I> i, std::vector<T> v)
         : outer(outer_n), inner(inner_n), ptr(std::move(p)), idx(std::move(i)), val(std::move(v)) {}
 
+    /// A copy is a matrix WaferBLAS builds: its large arrays go on huge pages as the others'
+    /// (core/memory.hpp). Copied as std::vectors, on 4 KiB pages, a 113 MB matrix took 340 ms to
+    /// copy on the Zen 5 guest against 30 ms so (docs/performance.md, item 5).
+    compressed(const compressed& o)
+        : outer(o.outer), inner(o.inner), ptr(large_copy(std::span<const I>(o.ptr))), idx(large_copy(std::span<const I>(o.idx))),
+          val(large_copy(std::span<const T>(o.val))), values_all_one(o.values_all_one) {}
+    compressed(compressed&&) noexcept = default;
+    compressed& operator=(const compressed& o) {
+        if (this != &o) *this = compressed(o);
+        return *this;
+    }
+    compressed& operator=(compressed&&) noexcept = default;
+    ~compressed() = default;
+
     [[nodiscard]] I nnz() const noexcept { return ptr.empty() ? I{0} : ptr.back(); }
 
     /// Finds values_all_one: O(nnz) for a matrix of ones, and stops at the first other value.
