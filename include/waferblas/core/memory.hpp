@@ -1,10 +1,10 @@
 // waferblas/core/memory.hpp — large arrays backed by huge pages where the OS allows.
 //
 // The arrays of every sparse matrix WaferBLAS builds (Matrix Market reading, triplet compression,
-// transposition, the generators, copies of a matrix), those a plan copies or rearranges, and
-// aligned_vector's blocks are advised for transparent huge pages before they are first written,
-// when they span 4 MiB or more. On Linux in THP `madvise` mode (a common default) such arrays
-// otherwise get 4 KiB pages:
+// transposition, the generators, copies of a CSR or CSC matrix), those a plan copies or
+// rearranges, and aligned_vector's blocks are advised for transparent huge pages before they are
+// first written, when they span 4 MiB or more. On Linux in THP `madvise` mode (a common default)
+// such arrays otherwise get 4 KiB pages:
 // - an SpMV streaming a matrix beyond the caches then ran 1.1-1.5x slower on the project machine
 //   (one thread, `poisson3d_128` 12.1 against 8.7 ms, `banded_1M_w9` 7.3 against 4.9, `rmat18`
 //   7.3 against 6.5; docs/performance.md, item 0);
