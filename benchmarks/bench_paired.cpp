@@ -91,55 +91,53 @@ struct paired_state {
     std::string error;
 };
 
-/// A with its rows in order of length: row r of `A` is row order[r] of the original.
-struct rearranged_matrix {
-    waferblas::csr_matrix<double> A;
-    std::vector<std::size_t> order;
-};
+/// The rows of A in order of length (stable): row r of the ceilings' matrices is row order[r] of A.
+std::vector<std::size_t> rows_by_length(const waferblas::csr_matrix<double>& A) {
+    const auto ptr = A.row_ptr();
+    std::vector<std::size_t> order(static_cast<std::size_t>(A.rows()));
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ptr[a + 1] - ptr[a] < ptr[b + 1] - ptr[b]; });
+    return order;
+}
 
-/// A copy of A with its rows in order of length (stable), and with every column j taken to
-/// j mod 1024 when fold_columns; y then holds the same sums permuted (folded: other sums).
-/// Built unchecked: folded rows may repeat or reorder columns, which the row loop does not mind.
-rearranged_matrix rows_sorted_by_length(const waferblas::csr_matrix<double>& A, bool fold_columns) {
+/// A copy of A with its rows in `order`, and every column j taken to j mod 1024 when fold_columns
+/// (x then comes from L1: other sums). Built unchecked: folded rows may repeat or reorder columns,
+/// which the row loop does not mind.
+waferblas::csr_matrix<double> rearranged(const waferblas::csr_matrix<double>& A, const std::vector<std::size_t>& order, bool fold_columns) {
     using I = std::int32_t;
     const auto ptr = A.row_ptr();
     const auto idx = A.col_idx();
     const auto val = A.values();
-    const auto rows = static_cast<std::size_t>(A.rows());
-    std::vector<std::size_t> order(rows);
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ptr[a + 1] - ptr[a] < ptr[b + 1] - ptr[b]; });
-    auto new_ptr = waferblas::detail::large_vector<I>(rows + 1);
+    auto new_ptr = waferblas::detail::large_vector<I>(order.size() + 1);
     auto new_idx = waferblas::detail::large_vector<I>(idx.size());
     auto new_val = waferblas::detail::large_vector<double>(val.size());
     const I fold = std::min<I>(A.cols(), 1024);
     std::size_t k = 0;
-    for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t r = 0; r < order.size(); ++r) {
         for (auto q = static_cast<std::size_t>(ptr[order[r]]); q < static_cast<std::size_t>(ptr[order[r] + 1]); ++q, ++k) {
             new_idx[k] = fold_columns ? idx[q] % fold : idx[q];
             new_val[k] = val[q];
         }
         new_ptr[r + 1] = static_cast<I>(k);
     }
-    return {waferblas::csr_matrix<double>(waferblas::unchecked, A.rows(), A.cols(), std::move(new_ptr), std::move(new_idx), std::move(new_val)),
-            std::move(order)};
+    return {waferblas::unchecked, A.rows(), A.cols(), std::move(new_ptr), std::move(new_idx), std::move(new_val)};
 }
 
 /// Adds the ceilings of `ours` (the WaferBLAS variant's library) on p to s, as described at the top.
 template <class Library>
 void add_ceilings(paired_state<spmv_runner>& s, const Library& ours, const problem& p, int threads) {
+    const auto order = rows_by_length(p.A);
     for (const bool fold : {false, true}) {
         const std::string name = fold ? "rows_sorted_x_l1" : "rows_sorted";
         problem& q = s.rearranged.emplace_back();
         q.name = p.name + "/" + name;
-        auto sorted = rows_sorted_by_length(p.A, fold);
-        q.A = std::move(sorted.A);
+        q.A = rearranged(p.A, order, fold);
         q.x = p.x;
         auto runner = ours.make(q, threads);
         runner->prepare();
         runner->run();
         if (!fold) { // the same sums as A x, permuted: checked as the libraries' results are
-            for (std::size_t r = 0; r < sorted.order.size(); ++r) q.y_ref.push_back(p.y_ref[sorted.order[r]]);
+            for (const std::size_t i : order) q.y_ref.push_back(p.y_ref[i]);
             if (auto err = check_result(ours.name + " on " + q.name, runner->result(), q.y_ref); !err.empty()) throw std::runtime_error(err);
         }
         s.entries.emplace_back(name, "", std::move(runner), role::ceiling);
@@ -204,11 +202,10 @@ void run_rounds(benchmark::State& state, paired_state<Runner>& s) {
     // Per round: WaferBLAS's time over each peer's (the faster of a peer's calls) and the fastest's;
     // the bandwidths of WaferBLAS and of the ceilings over the triad's.
     std::map<std::string, std::vector<double>> ratios;
+    const auto triad = std::find_if(s.entries.begin(), s.entries.end(), [](const auto& c) { return c.what == role::triad; });
     for (std::size_t r = 0; r < round; ++r) {
         const double ours = s.entries[0].seconds_per_call[r];
-        double triad_rate = 0;
-        for (const auto& c : s.entries)
-            if (c.what == role::triad) triad_rate = stream_triad_bytes() / c.seconds_per_call[r];
+        const double triad_rate = triad == s.entries.end() ? 0.0 : stream_triad_bytes() / triad->seconds_per_call[r];
         std::map<std::string, double> peer_time;
         for (std::size_t i = 1; i < n; ++i) {
             const auto& c = s.entries[i];

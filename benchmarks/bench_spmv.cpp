@@ -5,7 +5,9 @@
 #include "runners.hpp"
 
 #include <exception>
+#include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace wbbench {
 
@@ -106,9 +108,38 @@ void bench_spmv_transposed(benchmark::State& state, const matrix_entry& e) {
     report_shape(state, p->rows(), p->cols(), p->nnz());
 }
 
+/// A copy of the matrix, timed with its destruction: `waferblas` copies the csr_matrix (its large
+/// arrays on huge pages, detail::compressed), `std_vector` copies the same three arrays as plain
+/// std::vectors (what the copy was before, and what a caller's own copy gets). Set against each
+/// other in one run: on 4 KiB pages every fresh page is a fault on first touch (core/memory.hpp).
+void bench_matrix_copy(benchmark::State& state, const matrix_entry& e, bool plain_vectors) {
+    problem* p = current_problem_or_fail(state, e);
+    if (p == nullptr) return;
+    const auto& A = p->A;
+    for (auto _ : state) {
+        if (plain_vectors) {
+            std::vector<std::int32_t> ptr(A.row_ptr().begin(), A.row_ptr().end()), idx(A.col_idx().begin(), A.col_idx().end());
+            std::vector<double> val(A.values().begin(), A.values().end());
+            benchmark::DoNotOptimize(val.data());
+        } else {
+            const waferblas::csr_matrix<double> copy = A; // NOLINT(performance-unnecessary-copy-initialization): the copy is timed
+            benchmark::DoNotOptimize(copy.values().data());
+        }
+    }
+    report_rates(state, 2.0 * (4.0 * static_cast<double>(A.row_ptr().size()) + 12.0 * static_cast<double>(p->nnz())), 0.0);
+    report_shape(state, p->rows(), p->cols(), p->nnz());
+}
+
 } // namespace
 
 void register_spmv(const matrix_entry& e) {
+    if (e.origin == "generated")
+        for (const bool plain : {false, true}) {
+            const std::string name = std::string("matrix_copy/") + (plain ? "std_vector/" : "waferblas/") + e.name + "/threads:1";
+            benchmark::RegisterBenchmark(name.c_str(), [e, plain](benchmark::State& st) { bench_matrix_copy(st, e, plain); })
+                ->UseRealTime()
+                ->Unit(benchmark::kMicrosecond);
+        }
     with_threads(benchmark::RegisterBenchmark(("spmv_transposed/waferblas/" + e.name).c_str(),
                                               [e](benchmark::State& st) { bench_spmv_transposed(st, e); }));
     for (const auto pl : {waferblas::placement::row_blocks, waferblas::placement::checkerboard}) {
