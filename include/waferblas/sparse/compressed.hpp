@@ -54,8 +54,8 @@ struct compressed {
         : outer(outer_n), inner(inner_n), ptr(std::move(p)), idx(std::move(i)), val(std::move(v)) {}
 
     /// A copy is a matrix WaferBLAS builds: its large arrays go on huge pages as the others'
-    /// (core/memory.hpp). Copied as std::vectors, on 4 KiB pages, a 113 MB matrix took 340 ms to
-    /// copy on the Zen 5 guest against 30 ms so (docs/performance.md, item 5).
+    /// (core/memory.hpp). Copied as std::vectors, on 4 KiB pages, a 113 MB matrix took 466 ms to
+    /// copy on the Zen 5 guest against 36 ms so (benchmark matrix_copy; docs/performance.md, item 5).
     compressed(const compressed& o)
         : outer(o.outer), inner(o.inner), ptr(large_copy(std::span<const I>(o.ptr))), idx(large_copy(std::span<const I>(o.idx))),
           val(large_copy(std::span<const T>(o.val))), values_all_one(o.values_all_one) {}
