@@ -285,22 +285,34 @@ void bench_paired_spmv(benchmark::State& state, const matrix_entry& e) {
 }
 
 #if defined(WAFERBLAS_BENCH_HAVE_TBB)
-/// An SpMV plan with spmv_layout::diagonal_chunks, paired like the free function (its own names,
-/// paired_spmv_chunks/...): the layout meant for stencils and bands beyond the caches.
-const spmv_library& chunk_plan_library() {
-    static const spmv_library lib{"waferblas_plan_chunks_tbb", true, [](problem& p, int t) -> std::unique_ptr<spmv_runner> {
+/// An SpMV plan with a layout other than CSR, paired like the free function under its own names:
+/// paired_spmv_chunks/... (spmv_layout::diagonal_chunks, the layout meant for stencils and bands
+/// beyond the caches) and paired_spmv_sorted/... (spmv_layout::rows_by_length, for irregular rows).
+template <waferblas::spmv_layout Layout>
+const spmv_library& plan_library() {
+    static const spmv_library lib{Layout == waferblas::spmv_layout::diagonal_chunks ? "waferblas_plan_chunks_tbb" : "waferblas_plan_sorted_tbb",
+                                  true, [](problem& p, int t) -> std::unique_ptr<spmv_runner> {
                                       return std::make_unique<waferblas_plan_spmv<waferblas::backend::tbb>>(
-                                          p, waferblas::backend::tbb{static_cast<std::size_t>(t)}, static_cast<std::size_t>(t),
-                                          waferblas::spmv_layout::diagonal_chunks);
+                                          p, waferblas::backend::tbb{static_cast<std::size_t>(t)}, static_cast<std::size_t>(t), Layout);
                                   }};
     return lib;
 }
 
-void bench_paired_spmv_chunks(benchmark::State& state, const matrix_entry& e) {
+template <waferblas::spmv_layout Layout>
+void bench_paired_spmv_plan(benchmark::State& state, const matrix_entry& e, const std::string& family) {
     problem* p = current_problem_or_fail(state, e);
     if (p == nullptr) return;
-    bench_paired<spmv_runner>(state, "paired_spmv_chunks/" + e.name, spmv_libraries(), *p,
-                              [&](const spmv_library& lib, int threads) { return make_checked(lib, *p, threads); }, &chunk_plan_library());
+    bench_paired<spmv_runner>(state, family + "/" + e.name, spmv_libraries(), *p,
+                              [&](const spmv_library& lib, int threads) { return make_checked(lib, *p, threads); }, &plan_library<Layout>());
+}
+
+/// Registers the paired SpMV of a plan with Layout on e, as `family`/<library>/<matrix>.
+template <waferblas::spmv_layout Layout>
+void register_paired_plan(const matrix_entry& e, const std::string& family) {
+    const std::string name = family + "/" + plan_library<Layout>().name + "/" + e.name;
+    with_threads(benchmark::RegisterBenchmark(name.c_str(), [e, family](benchmark::State& st) { bench_paired_spmv_plan<Layout>(st, e, family); }),
+                 true)
+        ->Iterations(rounds_per_repetition);
 }
 #endif
 
@@ -329,11 +341,8 @@ void register_paired(const matrix_entry& e) {
                      ours->multi_threaded)
             ->Iterations(rounds_per_repetition);
 #if defined(WAFERBLAS_BENCH_HAVE_TBB)
-        if (forms_diagonal_chunks(e)) {
-            const std::string chunks = "paired_spmv_chunks/" + chunk_plan_library().name + "/" + e.name;
-            with_threads(benchmark::RegisterBenchmark(chunks.c_str(), [e](benchmark::State& st) { bench_paired_spmv_chunks(st, e); }), true)
-                ->Iterations(rounds_per_repetition);
-        }
+        if (forms_diagonal_chunks(e)) register_paired_plan<waferblas::spmv_layout::diagonal_chunks>(e, "paired_spmv_chunks");
+        else register_paired_plan<waferblas::spmv_layout::rows_by_length>(e, "paired_spmv_sorted");
 #endif
     }
     if (!e.spmm) return;

@@ -54,7 +54,8 @@ void bench_spmv(benchmark::State& state, const matrix_entry& e, const spmv_libra
 /// SpMV plan costs at most 3 SpMV executions; summarize.py sets this against spmv/waferblas_tbb at
 /// 1 thread. row_blocks on a 1 x 2 chain (what a 2-thread plan uses), checkerboard on 2 x 2; also
 /// row_blocks with spmv_layout::diagonal_chunks on the generated stencils and bands, from the matrix
-/// and (from_rvalue) from a copy the plan takes over.
+/// and (from_rvalue) from a copy the plan takes over, and with spmv_layout::rows_by_length on the
+/// other matrices (from the matrix).
 void bench_plan_build(benchmark::State& state, const matrix_entry& e, waferblas::placement pl,
                       waferblas::spmv_layout layout = waferblas::spmv_layout::csr, bool from_rvalue = false) {
     problem* p = current_problem_or_fail(state, e);
@@ -158,6 +159,13 @@ void register_spmv(const matrix_entry& e) {
                 ->UseRealTime()
                 ->Unit(benchmark::kMicrosecond);
         }
+    } else {
+        const std::string name = "plan_build/row_blocks_sorted/" + e.name + "/threads:1";
+        benchmark::RegisterBenchmark(name.c_str(), [e](benchmark::State& st) {
+            bench_plan_build(st, e, waferblas::placement::row_blocks, waferblas::spmv_layout::rows_by_length);
+        })
+            ->UseRealTime()
+            ->Unit(benchmark::kMicrosecond);
     }
     for (const auto& lib : spmv_libraries()) {
         const std::string name = "spmv/" + lib.name + "/" + e.name;

@@ -34,6 +34,7 @@
 #include "dataflow/placement.hpp"
 #include "dataflow/plan.hpp"
 #include "dataflow/program.hpp"
+#include "dataflow/spmv_layout.hpp"
 #include "dataflow/statistics.hpp"
 
 #include "backend/default.hpp"

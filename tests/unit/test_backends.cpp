@@ -3,6 +3,8 @@
 // sequential result bit for bit; so must the free functions when deterministic results are asked
 // for. Otherwise the free functions may split by thread count and must match within the error
 // bound. Also: several std::threads sharing one const plan or one const matrix at once.
+// Plans with spmv_layout::rows_by_length order the rows of the small generated matrices too.
+#define WAFERBLAS_ROWS_BY_LENGTH_MIN_BYTES 0
 #include <waferblas/backend/openmp.hpp>
 #include <waferblas/backend/tbb.hpp>
 
@@ -59,7 +61,8 @@ struct spmm_operands {
 };
 
 /// Every plan (grid x placement x op) on every backend reproduces the sequential backend bitwise:
-/// SpMV with unit and strided vectors, and SpMM.
+/// SpMV with unit and strided vectors, and SpMM; a row_blocks SpMV plan with its rows in order of
+/// length (spmv_layout::rows_by_length) gives the CSR plan's bits too.
 template <class T, class I>
 void check_plans_agree(const std::string& name, const csr_matrix<T, I>& A) {
     const T alpha = make_scalar<T>(0.75, -0.5);
@@ -79,6 +82,7 @@ void check_plans_agree(const std::string& name, const csr_matrix<T, I>& A) {
             for (placement pl : all_placements) {
                 const std::string what = name + " " + to_string(o) + " " + to_string(grid) + " " + to_string(pl);
                 const auto plan = plan_spmv(A, grid, pl, o);
+                const auto sorted = plan_spmv(A, grid, pl, o, spmv_layout::rows_by_length);
                 const auto mplan = plan_spmm(A, grid, pl, o);
                 const backend::sequential seq;
                 auto ref = y0, ref_strided = y0, ref_mm = mm.c0;
@@ -93,6 +97,12 @@ void check_plans_agree(const std::string& name, const csr_matrix<T, I>& A) {
                     y = y0;
                     plan.execute(b, alpha, strided_x, beta, strided_y(y));
                     CHECK_MESSAGE(first_difference(y, ref_strided) == -1, "strided spmv plan: first differing entry " << first_difference(y, ref_strided));
+                    y = y0;
+                    sorted.execute(b, alpha, x, beta, y);
+                    CHECK_MESSAGE(first_difference(y, ref) == -1, "rows by length: first differing entry " << first_difference(y, ref));
+                    y = y0;
+                    sorted.execute(b, alpha, strided_x, beta, strided_y(y));
+                    CHECK_MESSAGE(first_difference(y, ref_strided) == -1, "strided, rows by length: first differing entry " << first_difference(y, ref_strided));
                     auto c = mm.c0;
                     mplan.execute(b, alpha, mm.B(), beta, mm.C(c));
                     CHECK_MESSAGE(first_difference(c, ref_mm) == -1, "spmm plan: first differing entry " << first_difference(c, ref_mm));

@@ -500,3 +500,31 @@ TEST_CASE("large plan arrays hold what ordinary vectors would, below and above t
     detail::advise_huge_pages(buffer.data(), 0);
     CHECK(buffer[17] == 0);
 }
+
+TEST_CASE("spmv_layout::rows_by_length orders rows only from 4 MiB of values and column indices on") {
+    CHECK(detail::rows_by_length_min_bytes == std::size_t{4} << 20);
+    // 48,000 rows of 0 to 15 nonzeros in no order: 360,000 nonzeros, 4.3 MB as double and 32-bit
+    // indices (ordered), 2.9 MB as float (left in place).
+    constexpr std::int32_t n = 48000, step = n / 16;
+    std::vector<std::int32_t> ptr{0}, idx;
+    for (std::int32_t r = 0; r < n; ++r) {
+        const std::int32_t len = static_cast<std::int32_t>((static_cast<std::int64_t>(r) * 7919) % 16);
+        for (std::int32_t k = 0; k < len; ++k) idx.push_back(k * step + r % step);
+        ptr.push_back(static_cast<std::int32_t>(idx.size()));
+    }
+    REQUIRE(idx.size() == 360000);
+    std::vector<double> val(idx.size());
+    for (std::size_t k = 0; k < val.size(); ++k) val[k] = 0.5 + static_cast<double>(k % 9);
+    const csr_matrix<double> A(n, n, ptr, idx, val);
+    const csr_matrix<float> F(n, n, ptr, idx, std::vector<float>(val.begin(), val.end()));
+    const auto sorted = plan_spmv(A, pe_grid{1, 2}, placement::row_blocks, op::none, spmv_layout::rows_by_length);
+    CHECK(sorted.program().stored_row_order().size() == static_cast<std::size_t>(n));
+    CHECK(plan_spmv(F, pe_grid{1, 2}, placement::row_blocks, op::none, spmv_layout::rows_by_length).program().stored_row_order().empty());
+    const auto small = generators::rmat<double>(12, 8, 3); // irregular, but 0.4 MB
+    CHECK(plan_spmv(small, pe_grid{1, 2}, placement::row_blocks, op::none, spmv_layout::rows_by_length).program().stored_row_order().empty());
+    std::vector<double> x(static_cast<std::size_t>(n)), y1(x.size()), y2(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = 1.0 + static_cast<double>(i % 5) / 4;
+    sorted.execute(backend::sequential{}, 1.0, x, 0.0, y1);
+    plan_spmv(A, pe_grid{1, 2}).execute(backend::sequential{}, 1.0, x, 0.0, y2);
+    CHECK(y1 == y2);
+}

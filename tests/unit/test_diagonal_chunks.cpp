@@ -10,7 +10,6 @@
 #include <cmath>
 #include <complex>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <string>
 #include <thread>
@@ -53,18 +52,6 @@ std::vector<testing::matrix_case<T, I>> chunkable_cases() {
     add("banded with empty and identity rows", to_csr(t));
     add("poisson3d 12x12x12 of ones", testing::pattern_of(gen::poisson3d<T, I>(12, 12, 12)));
     return cases;
-}
-
-template <class T>
-std::vector<T> test_vector(std::size_t n, std::size_t salt) {
-    std::vector<T> v(n);
-    for (std::size_t i = 0; i < n; ++i) v[i] = T(0.25) + T(static_cast<int>((i * 7 + salt) % 13)) / T(8);
-    return v;
-}
-
-template <class T>
-bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
 }
 
 /// Admissible error of a chunked product against the CSR one: the same sums up to fused roundings.
@@ -123,8 +110,8 @@ void check_like_csr() {
             if (pes <= 2) REQUIRE_FALSE(chunked.program().chunks().empty()); // small grids: nearly all rows in chunks
             if (!chunked.program().chunks().empty()) check_chunks_stand_for_rows(A, chunked.program());
             CHECK(chunked.program().matrix() == A);
-            const auto x = test_vector<T>(static_cast<std::size_t>(A.cols()), 1);
-            const auto y0 = test_vector<T>(static_cast<std::size_t>(A.rows()), 2);
+            const auto x = testing::patterned_vector<T>(static_cast<std::size_t>(A.cols()), 1);
+            const auto y0 = testing::patterned_vector<T>(static_cast<std::size_t>(A.rows()), 2);
             std::vector<T> xs(3 * x.size()); // x with stride 3: the lane-by-lane kernel
             for (std::size_t i = 0; i < x.size(); ++i) xs[3 * i] = x[i];
             const vector_view<const T> x_strided(xs.data(), x.size(), 3);
@@ -143,11 +130,11 @@ void check_like_csr() {
                     INFO(name);
                     auto y = y0;
                     chunked.execute(b, alpha, x, beta, y);
-                    CHECK(same_bits(y, y_first));
+                    CHECK(testing::same_bits(y, y_first));
                     std::vector<T> ys(2 * y0.size());
                     for (std::size_t i = 0; i < y0.size(); ++i) ys[2 * i] = y0[i];
                     chunked.execute(b, alpha, x_strided, beta, vector_view<T>(ys.data(), y0.size(), 2));
-                    CHECK(same_bits(ys, ys_first));
+                    CHECK(testing::same_bits(ys, ys_first));
                 });
             }
         }
@@ -173,7 +160,7 @@ TEST_CASE("diagonal chunks: a lane a row lacks does not read x") {
     const auto A = to_csr(t);
     const auto plan = plan_spmv(A, pe_grid{1, 1}, placement::row_blocks, op::none, spmv_layout::diagonal_chunks);
     REQUIRE(plan.program().chunks().lowered[100 / 8] == 1);
-    auto x = test_vector<double>(256, 3);
+    auto x = testing::patterned_vector<double>(256, 3);
     x[101] = std::numeric_limits<double>::quiet_NaN();
     x[0] = std::numeric_limits<double>::infinity(); // row 0 is first in its chunk: lane 0 of the -1 diagonal would read x[-1]
     std::vector<double> y(256, 0.0), y_ref(256, 0.0);
@@ -193,7 +180,7 @@ TEST_CASE("diagonal chunks: refresh_values, transposes, concurrent executions, v
     const auto A = generators::poisson3d<double>(14, 13, 12);
     auto plan = plan_spmv(A, pe_grid{1, 2}, placement::row_blocks, op::none, spmv_layout::diagonal_chunks);
     REQUIRE_FALSE(plan.program().chunks().empty());
-    const auto x = test_vector<double>(static_cast<std::size_t>(A.cols()), 5);
+    const auto x = testing::patterned_vector<double>(static_cast<std::size_t>(A.cols()), 5);
 
     SUBCASE("refresh_values puts new values in chunk order") {
         auto A2 = A;
@@ -211,7 +198,7 @@ TEST_CASE("diagonal chunks: refresh_values, transposes, concurrent executions, v
         const auto pt = plan_spmv(N, pe_grid{1, 2}, placement::row_blocks, op::transpose, spmv_layout::diagonal_chunks);
         const auto pc = plan_spmv(N, pe_grid{1, 2}, placement::row_blocks, op::transpose, spmv_layout::csr);
         REQUIRE_FALSE(pt.program().chunks().empty());
-        const auto xn = test_vector<double>(777, 6);
+        const auto xn = testing::patterned_vector<double>(777, 6);
         std::vector<double> y1(777), y2(777);
         pt.execute(backend::sequential{}, 1.0, xn, 0.0, y1);
         pc.execute(backend::sequential{}, 1.0, xn, 0.0, y2);
@@ -224,7 +211,7 @@ TEST_CASE("diagonal chunks: refresh_values, transposes, concurrent executions, v
         std::vector<std::thread> threads;
         for (auto& y : ys) threads.emplace_back([&] { plan.execute(backend::sequential{}, 1.0, x, 0.0, y); });
         for (auto& th : threads) th.join();
-        for (const auto& y : ys) CHECK(same_bits(y, y_ref));
+        for (const auto& y : ys) CHECK(testing::same_bits(y, y_ref));
     }
     SUBCASE("values of one: no values read, the same bits") {
         const auto P = testing::pattern_of(A);
@@ -273,7 +260,7 @@ TEST_CASE("diagonal chunks: none where they would not hold nearly all nonzeros, 
         }
         const csr_matrix<double> M(880, 880, ptr, idx, val);
         const auto plain = plan_spmv(M, pe_grid{1, 1}, placement::row_blocks, op::none, spmv_layout::csr);
-        const auto x = test_vector<double>(880, 3);
+        const auto x = testing::patterned_vector<double>(880, 3);
         std::vector<double> want(880);
         plain.execute(backend::sequential{}, 1.0, x, 0.0, want);
         auto moved = M;
@@ -290,7 +277,7 @@ TEST_CASE("diagonal chunks: none where they would not hold nearly all nonzeros, 
         INFO(c.name);
         const auto plan = plan_spmv(c.A, pe_grid{1, 2}, placement::row_blocks, op::none, spmv_layout::diagonal_chunks);
         const auto plain = plan_spmv(c.A, pe_grid{1, 2}, placement::row_blocks, op::none, spmv_layout::csr);
-        const auto x = test_vector<double>(static_cast<std::size_t>(c.A.cols()), 7);
+        const auto x = testing::patterned_vector<double>(static_cast<std::size_t>(c.A.cols()), 7);
         std::vector<double> y1(static_cast<std::size_t>(c.A.rows()), 1.0), y2 = y1;
         plan.execute(backend::sequential{}, 2.0, x, 0.5, y1);
         plain.execute(backend::sequential{}, 2.0, x, 0.5, y2);

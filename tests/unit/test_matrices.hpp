@@ -18,6 +18,7 @@
 #include <concepts>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <optional>
@@ -129,6 +130,21 @@ template <scalar T>
 [[nodiscard]] double tolerance(std::size_t k) {
     return 16.0 * static_cast<double>(std::max<std::size_t>(k, 1)) *
            static_cast<double>(std::numeric_limits<real_t<T>>::epsilon());
+}
+
+/// n values of a short repeating pattern, 0.25 .. 1.75 in steps of 1/8 (exact in every type), shifted
+/// by `salt`: operands whose products are easy to tell apart.
+template <scalar T>
+[[nodiscard]] std::vector<T> patterned_vector(std::size_t n, std::size_t salt) {
+    std::vector<T> v(n);
+    for (std::size_t i = 0; i < n; ++i) v[i] = T(0.25) + T(static_cast<real_t<T>>((i * 7 + salt) % 13)) / T(8);
+    return v;
+}
+
+/// Whether two vectors hold the same bits (not merely equal values: -0.0 and NaNs count).
+template <scalar T>
+[[nodiscard]] bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
 }
 
 } // namespace waferblas::testing

@@ -425,7 +425,8 @@ def section_spmm(ix, t):
     return table(header, rows, ["l"] + ["r"] * (len(header) - 1))
 
 
-PAIRED = {"paired_spmv": "SpMV", "paired_spmm": "SpMM", "paired_spmv_chunks": "SpMV, diagonal-chunk plan"}
+PAIRED = {"paired_spmv": "SpMV", "paired_spmm": "SpMM", "paired_spmv_chunks": "SpMV, diagonal-chunk plan",
+          "paired_spmv_sorted": "SpMV, rows-by-length plan"}
 #: Issue #3's SpMM target: 1.2x the best peer, i.e. a time ratio of at most 1 / 1.2.
 SPMM_TARGET = 1 / 1.2
 
@@ -485,7 +486,8 @@ CEILINGS = (("rows_sorted", "rows sorted"), ("rows_sorted_x_l1", "rows sorted, x
 def section_paired_bandwidth(ix):
     """% of the triad per matrix: the free function (paired_spmv), the diagonal-chunk plan, and the
     free function's ceilings when the run timed them."""
-    kernels = [(kern, name) for kern, name in (("paired_spmv", "wb tbb"), ("paired_spmv_chunks", "chunk plan"))
+    kernels = [(kern, name) for kern, name in (("paired_spmv", "wb tbb"), ("paired_spmv_chunks", "chunk plan"),
+                                               ("paired_spmv_sorted", "rows-by-length plan"))
                if ix.thread_counts(kern)]
     cols = [(kern, name, t, "triad_fraction") for kern, name in kernels for t in ix.thread_counts(kern)]
     per_col = {(kern, t): {p: r for p, r in paired_results(ix, kern, 0, t).items() if "triad_fraction" in r.counters}
@@ -557,7 +559,7 @@ def section_plan_build(ix):
     for p in ix.problems("plan_build"):
         spmv = ix.time("spmv", "waferblas_tbb", p, 0, 1)
         row = [p, fmt_count(ix.nnz("plan_build", p))]
-        for pl in ("row_blocks", "checkerboard", "row_blocks_chunks", "row_blocks_chunks_moved"):
+        for pl in ("row_blocks", "checkerboard", "row_blocks_chunks", "row_blocks_chunks_moved", "row_blocks_sorted"):
             t = ix.time("plan_build", pl, p, 0, 1)
             row.append(fmt_time_us(t) if t else "–")
             if t and spmv:
@@ -571,7 +573,7 @@ def section_plan_build(ix):
         return "_No plan_build results in this run._"
     text = table(["matrix", "nnz", "row_blocks build (µs)", "/ SpMV", "checkerboard build (µs)", "/ SpMV",
                   "row_blocks, diagonal chunks (µs)", "/ SpMV", "the same from an rvalue (µs)", "/ SpMV",
-                  "SpMV wb tbb 1T (µs)"], rows)
+                  "row_blocks, rows by length (µs)", "/ SpMV", "SpMV wb tbb 1T (µs)"], rows)
     summary = ", ".join(f"{pl}: at most {r:.2f} SpMVs" for pl, r in worst.items())
     return text + ("\n\nLargest build / SpMV ratio: " + summary + "." if summary else "")
 
@@ -627,7 +629,8 @@ def render(results, contexts, errors, large_bytes):
         out += ["### Plan construction", "",
                 "Median time to build `plan_spmv(A, grid, placement)` (row_blocks on 1 x 2, checkerboard on 2 x 2; "
                 "row_blocks with `spmv_layout::diagonal_chunks` on the generated stencils and bands, from a "
-                "matrix and from an rvalue the plan takes over) "
+                "matrix and from an rvalue the plan takes over; with `spmv_layout::rows_by_length` on the other "
+                "matrices) "
                 "in units of one SpMV call (`waferblas_tbb`, 1 thread) on the same matrix.", "",
                 section_plan_build(ix), ""]
     if ix.problems("spmv_transposed"):

@@ -36,20 +36,9 @@
 #include "../core/memory.hpp"
 #include "../core/scalar.hpp"
 #include "row_partition.hpp"
+#include "spmv_layout.hpp"
 
 namespace waferblas {
-
-/// How a row_blocks SpMV plan stores its values (plan_spmv's last argument).
-enum class spmv_layout {
-    csr, ///< CSR: the cheapest plan to build.
-    /// Rows that repeat one column pattern shifted by the row (stencils, bands) as diagonal chunks,
-    /// where they hold nearly all the nonzeros (real types; otherwise CSR). The same sums in the same
-    /// order (up to fused multiply-adds); with AVX-512, SpMVs beyond the caches 1.1-1.5x faster,
-    /// for a build 1.5-6x a CSR plan's, 3.5-5.0 SpMVs (from an rvalue 2.1-2.7 from 1.8M nonzeros up,
-    /// 3.9 at 223k; docs/performance.md): it pays from a few dozen executions on. Without AVX-512
-    /// the lane-by-lane kernel is slower than CSR.
-    diagonal_chunks,
-};
 
 template <index I>
 struct diagonal_chunks {

@@ -246,6 +246,8 @@ void execute_spmm(const Backend& backend, const sparse_program<T, I>& prog, T al
                   matrix_view<T> C) {
     if (prog.placement() == placement::row_blocks && !prog.chunks().empty())
         throw invalid_argument_error("spmm: the program keeps diagonal chunks, which only SpMV runs; lower it with spmv_layout::csr");
+    if (prog.placement() == placement::row_blocks && !prog.stored_row_order().empty())
+        throw invalid_argument_error("spmm: the program keeps its rows in order of length, which only SpMV runs; lower it with spmv_layout::csr");
     if (prog.placement() == placement::row_blocks) execute_spmm(backend, prog.row_blocks(), alpha, B, beta, C);
     else execute_spmm(backend, prog.blocks(), prog.grid(), alpha, B, beta, C);
 }

@@ -8,8 +8,9 @@
 //
 // Without a backend argument, execute() runs on backend::default_backend (see backend/default.hpp).
 // Contract: planning analyses and copies A once (plan_spmv(std::move(A), ...) takes A's arrays over
-// instead, for row_blocks). execute() is const and safe to call from several threads at once on
-// one plan (each call has its own scratch). x and y (B and C) must not overlap.
+// instead, for row_blocks, unless spmv_layout::rows_by_length reorders its rows). execute() is const
+// and safe to call from several threads at once on one plan (each call has its own scratch). x and
+// y (B and C) must not overlap.
 // refresh_values() must not run concurrently with execute().
 #pragma once
 
@@ -107,10 +108,11 @@ public:
     [[nodiscard]] program_statistics statistics(std::size_t rhs_cols) const { return compute_statistics(this->prog_, rhs_cols); }
 };
 
-/// `layout` (row_blocks, real T): spmv_layout::diagonal_chunks stores rows that repeat one column
+/// `layout` (row_blocks): spmv_layout::diagonal_chunks (real T) stores rows that repeat one column
 /// pattern shifted by the row (stencils, bands) as diagonal chunks, which an SpMV streams in about
-/// three quarters of the CSR bytes, for a longer build; the same sums, up to fused roundings (see
-/// spmv_layout).
+/// three quarters of the CSR bytes, for a longer build; the same sums, up to fused roundings.
+/// spmv_layout::rows_by_length stores each PE's rows in order of length, for power-law matrices;
+/// the same sums bit for bit (see spmv_layout).
 template <scalar T, index I>
 [[nodiscard]] spmv_plan<T, I> plan_spmv(const csr_matrix<T, I>& A, const pe_grid& grid,
                                         placement pl = placement::row_blocks, op o = op::none,
@@ -118,7 +120,8 @@ template <scalar T, index I>
     return spmv_plan<T, I>(A, grid, pl, o, layout);
 }
 
-/// Takes A over: a row_blocks plan then keeps A's arrays instead of copying them.
+/// Takes A over: a row_blocks plan then keeps A's arrays instead of copying them (a plan that orders
+/// its rows by length copies them in that order, and frees A's).
 template <scalar T, index I>
 [[nodiscard]] spmv_plan<T, I> plan_spmv(csr_matrix<T, I>&& A, const pe_grid& grid,
                                         placement pl = placement::row_blocks, op o = op::none,

@@ -39,6 +39,8 @@
 #include "pe_grid.hpp"
 #include "placement.hpp"
 #include "row_partition.hpp"
+#include "rows_by_length.hpp"
+#include "spmv_layout.hpp"
 
 namespace waferblas {
 
@@ -66,9 +68,10 @@ public:
     /// Lowers op(A) onto `grid` with placement `pl`. Costs O(nnz log PEs + rows + cols) time (plus
     /// a transpose for op != none), and copies what the placement keeps of A (row_blocks: A's
     /// arrays; checkerboard: the blocks), so the program does not depend on A's lifetime. From an
-    /// rvalue A, row_blocks takes A's arrays over instead of copying them. `layout` (row_blocks,
-    /// real T): whether rows that form diagonal chunks are stored as such (diagonal_chunks.hpp); a
-    /// program with chunks runs SpMV only.
+    /// rvalue A, row_blocks takes A's arrays over instead of copying them. `layout` (row_blocks):
+    /// whether rows that form diagonal chunks are stored as such (real T; diagonal_chunks.hpp), or
+    /// each PE's rows in order of length (rows_by_length.hpp); a program with chunks or reordered
+    /// rows runs SpMV only.
     [[nodiscard]] static sparse_program lower(const csr_matrix<T, I>& A, const pe_grid& grid, placement pl,
                                               op o = op::none, spmv_layout layout = spmv_layout::csr) {
         if (o == op::none) return sparse_program(A, grid, pl, o, layout);
@@ -89,9 +92,20 @@ public:
     [[nodiscard]] std::size_t nnz() const noexcept { return nnz_; }
 
     /// placement::row_blocks: op(A) in CSR (a copy, its values put back in CSR order when the
-    /// program keeps them in diagonal chunks) and its split over the PE chain.
+    /// program keeps them in diagonal chunks, its rows when it keeps them in order of length) and
+    /// its split over the PE chain.
     [[nodiscard]] csr_matrix<T, I> matrix() const {
         require(placement::row_blocks);
+        if (!row_order_.empty()) {
+            auto ptr = original_row_ptr<I>(A_.row_ptr(), row_order_);
+            auto idx = detail::large_vector<I>(nnz_);
+            auto val = detail::large_vector<T>(nnz_);
+            copy_rows_reordered<false, I, I>(ptr, A_.row_ptr(), row_order_, A_.col_idx(), idx);
+            copy_rows_reordered<false, T, I>(ptr, A_.row_ptr(), row_order_, A_.values(), val);
+            detail::compressed<T, I> csr(rows_, cols_, std::move(ptr), std::move(idx), std::move(val));
+            csr.values_all_one = A_.all_values_one();
+            return csr_matrix<T, I>(unchecked, std::move(csr), detail::values_noted);
+        }
         if (chunks_.empty()) return A_;
         auto values = detail::large_vector<T>(nnz_);
         values_to_csr_order<T, I>(chunks_, A_.row_ptr(), A_.values(), values);
@@ -100,10 +114,15 @@ public:
     [[nodiscard]] const row_partition<I>& partition() const { require(placement::row_blocks); return part_; }
     /// placement::row_blocks: the rows stored as diagonal chunks (empty when none).
     [[nodiscard]] const diagonal_chunks<I>& chunks() const { require(placement::row_blocks); return chunks_; }
-    /// The arrays the row_blocks kernels run on; values in chunk order where chunks_ says so.
+    /// placement::row_blocks with spmv_layout::rows_by_length: entry q is the row of op(A) that the
+    /// program stores at row q; empty when rows are stored in place.
+    [[nodiscard]] std::span<const I> stored_row_order() const { require(placement::row_blocks); return row_order_; }
+    /// The arrays the row_blocks kernels run on; values in chunk order where chunks_ says so, rows in
+    /// stored_row_order() where it is not empty.
     [[nodiscard]] kernels::row_blocks_view<T, I> row_blocks() const {
         require(placement::row_blocks);
-        return {A_.row_ptr(), A_.col_idx(), A_.values(), &part_, A_.all_values_one(), chunks_.empty() ? nullptr : &chunks_};
+        return {A_.row_ptr(), A_.col_idx(), A_.values(), &part_, A_.all_values_one(), chunks_.empty() ? nullptr : &chunks_,
+                row_order_.empty() ? nullptr : row_order_.data()};
     }
     /// placement::row_blocks: chain position of the PE that owns x[j] — the owner of row j for
     /// square operators (x distributed like y), else even blocks of columns. O(log PEs).
@@ -142,9 +161,12 @@ public:
                    std::equal(idx.begin(), idx.end(), opA.col_idx().begin());
         };
         if (placement_ == placement::row_blocks) {
-            if (!same_pattern(A_.row_ptr(), A_.col_idx()))
-                throw invalid_argument_error("refresh_values: the sparsity pattern differs from the lowered one");
-            if (chunks_.empty()) std::copy(opA.values().begin(), opA.values().end(), A_.values().begin());
+            const bool same = row_order_.empty()
+                                  ? same_pattern(A_.row_ptr(), A_.col_idx())
+                                  : same_rows_reordered<I>(opA.row_ptr(), opA.col_idx(), A_.row_ptr(), A_.col_idx(), row_order_);
+            if (!same) throw invalid_argument_error("refresh_values: the sparsity pattern differs from the lowered one");
+            if (!row_order_.empty()) copy_rows_reordered<true, T, I>(opA.row_ptr(), A_.row_ptr(), row_order_, opA.values(), A_.values());
+            else if (chunks_.empty()) std::copy(opA.values().begin(), opA.values().end(), A_.values().begin());
             else store_in_chunk_order<T, I>(chunks_, opA.row_ptr(), opA.values(), A_.values());
             A_ = csr_matrix<T, I>(unchecked, std::move(A_).release()); // finds all_values_one again
         } else {
@@ -180,10 +202,19 @@ private:
     }
 
     /// row_blocks: the matrix the program keeps, its values in the order of the chunks it sets in
-    /// chunks_ (part_ must be set). Each array is written once; with chunks, in the same pass that
-    /// finds them. A's all_values_one() carries over, as in a copy: no scan of the values again.
+    /// chunks_, or its rows in the order it sets in row_order_ (part_ must be set). Each array is
+    /// written once; with chunks, in the same pass that finds them. A's all_values_one() carries
+    /// over, as in a copy: no scan of the values again.
     template <class M>
     csr_matrix<T, I> kept_matrix(M&& opA, spmv_layout layout) {
+        if (layout != spmv_layout::csr && layout != spmv_layout::diagonal_chunks && layout != spmv_layout::rows_by_length)
+            throw invalid_argument_error("sparse_program::lower: spmv_layout " + std::to_string(static_cast<int>(layout)) +
+                                         " is none of csr, diagonal_chunks, rows_by_length");
+        if (layout == spmv_layout::rows_by_length) {
+            row_order_ = rows_in_length_order<I>(opA.row_ptr(), part_, sizeof(T));
+            if (!row_order_.empty()) return rows_reordered(opA);
+            // Lengths that repeat already, or rows in order: the CSR plan's matrix, kept as below.
+        }
         const bool chunked = std::is_floating_point_v<T> && layout == spmv_layout::diagonal_chunks;
         if constexpr (std::is_lvalue_reference_v<M>) {
             std::vector<I> col;
@@ -199,6 +230,18 @@ private:
             chunks_ = lower_diagonal_chunks<T, I>(arrays.ptr, arrays.idx, std::span<T>(arrays.val), part_);
             return csr_matrix<T, I>(unchecked, std::move(arrays), detail::values_noted);
         }
+    }
+
+    /// The matrix whose stored row q is row row_order_[q] of opA (a new copy, also from an rvalue:
+    /// the rows move, so no array can be kept).
+    csr_matrix<T, I> rows_reordered(const csr_matrix<T, I>& opA) const {
+        auto ptr = reordered_row_ptr<I>(opA.row_ptr(), row_order_);
+        auto idx = detail::large_reserved<I>(nnz_);
+        auto val = detail::large_reserved<T>(nnz_);
+        append_rows_in_order<T, I>(opA.row_ptr(), opA.col_idx(), opA.values(), row_order_, idx, val);
+        detail::compressed<T, I> kept(opA.rows(), opA.cols(), std::move(ptr), std::move(idx), std::move(val));
+        kept.values_all_one = opA.all_values_one();
+        return csr_matrix<T, I>(unchecked, std::move(kept), detail::values_noted);
     }
 
     [[nodiscard]] std::size_t x_owner_unchecked(std::size_t j) const noexcept {
@@ -285,6 +328,7 @@ private:
     std::size_t nnz_;
     row_partition<I> part_;            // row_blocks (set before A_, which the chunks need)
     diagonal_chunks<I> chunks_;        // row_blocks: rows stored as diagonal chunks (A_'s values in their order)
+    std::vector<I> row_order_;         // row_blocks: A_'s row q is row row_order_[q] of op(A) (empty: in place)
     csr_matrix<T, I> A_;               // row_blocks
     checkerboard_blocks<T, I> blocks_; // checkerboard
     std::vector<I> pattern_row_ptr_;   // checkerboard: to check refresh_values

@@ -33,6 +33,9 @@ struct row_blocks_view {
     /// A plan's rows stored as diagonal chunks, whose values are in chunk order (SpMV only); null
     /// for plain CSR.
     const diagonal_chunks<I>* chunks = nullptr;
+    /// A plan's rows kept in order of length (SpMV only): stored row q is row row_of[q] of the
+    /// operator (dataflow/rows_by_length.hpp); null when rows are stored in place.
+    const I* row_of = nullptr;
 
     [[nodiscard]] std::size_t pes() const noexcept { return partition->parts(); }
 };
@@ -64,7 +67,8 @@ WAFERBLAS_NOINLINE void row_blocks_spmv_task(const row_blocks_view<T, I>& A, V v
         ++i;
     }
     const bool stream = worth_streaming<T, I>(A.col_idx.size()); // the whole matrix's nonzeros
-    if (A.chunks != nullptr) spmv_rows_with_chunks<Unit>(A.row_ptr.data(), idx, val, *A.chunks, i, re, alpha, x, incx, beta, y, incy, stream);
+    if (A.row_of != nullptr) reordered_spmv_rows<Unit>(A.row_ptr.data(), idx, val, A.row_of, i, re, alpha, x, incx, beta, y, incy, stream);
+    else if (A.chunks != nullptr) spmv_rows_with_chunks<Unit>(A.row_ptr.data(), idx, val, *A.chunks, i, re, alpha, x, incx, beta, y, incy, stream);
     else csr_spmv_rows<Unit>(A.row_ptr.data(), idx, val, i, re, alpha, x, incx, beta, y, incy, stream);
     if (part.has_carry(A.row_ptr, p))
         s.carry[p] = row_dot<Unit>(idx, val, std::max(kb, static_cast<std::size_t>(A.row_ptr[re])), ke, x, incx);

@@ -351,25 +351,34 @@ template <class T, class I>
     return nnz * (sizeof(T) + sizeof(I)) > streamed_matrix_bytes;
 }
 
-/// csr_spmv_rows' row loops for one choice of prefetching (Stream). Inlined into it by force, as the
-/// row_dot inside: a lambda here, left out of line once row_dot was forced inline, read its
-/// captures through memory and took 14.3 instead of 8.9 ms on `poisson3d_128` (one thread).
-template <bool Unit, bool Stream, class T, class I, value_stream<T> V>
-WAFERBLAS_ALWAYS_INLINE void spmv_row_loops(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, T alpha, const T* x,
-                                            std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t sy) noexcept {
+/// Where the sum of stored row i goes in y: row i itself, or, in a matrix kept in another row order
+/// (Reordered), the row row_of[i] of the operator.
+template <bool Reordered, class I>
+[[nodiscard]] WAFERBLAS_ALWAYS_INLINE std::ptrdiff_t y_row(const I* row_of, std::size_t i) noexcept {
+    if constexpr (Reordered) return static_cast<std::ptrdiff_t>(row_of[i]);
+    else return static_cast<std::ptrdiff_t>(i);
+}
+
+/// csr_spmv_rows' row loops for one choice of prefetching (Stream) and of row order (Reordered).
+/// Inlined into it by force, as the row_dot inside: a lambda here, left out of line once row_dot
+/// was forced inline, read its captures through memory and took 14.3 instead of 8.9 ms on
+/// `poisson3d_128` (one thread).
+template <bool Unit, bool Stream, bool Reordered, class T, class I, value_stream<T> V>
+WAFERBLAS_ALWAYS_INLINE void spmv_row_loops(const I* ptr, const I* idx, V val, const I* row_of, std::size_t rb, std::size_t re,
+                                            T alpha, const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t sy) noexcept {
     // The alpha and beta tests are hoisted out of the row loop: for short rows every instruction
     // is a measurable share (y = A x, the common call, multiplies by nothing).
     if (beta == T(0) && alpha == T(1)) {
         for (std::size_t i = rb; i < re; ++i)
-            y[static_cast<std::ptrdiff_t>(i) * sy] =
+            y[y_row<Reordered>(row_of, i) * sy] =
                 streamed_row_dot<Unit, Stream>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx);
     } else if (beta == T(0)) {
         for (std::size_t i = rb; i < re; ++i)
-            y[static_cast<std::ptrdiff_t>(i) * sy] =
+            y[y_row<Reordered>(row_of, i) * sy] =
                 alpha * streamed_row_dot<Unit, Stream>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx);
     } else {
         for (std::size_t i = rb; i < re; ++i) {
-            T& yi = y[static_cast<std::ptrdiff_t>(i) * sy];
+            T& yi = y[y_row<Reordered>(row_of, i) * sy];
             yi = alpha * streamed_row_dot<Unit, Stream>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx) +
                  beta * yi;
         }
@@ -386,8 +395,19 @@ template <bool Unit, class T, class I, value_stream<T> V>
 WAFERBLAS_OUT_OF_LINE void csr_spmv_rows(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, T alpha,
                                       const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy, bool stream) noexcept {
     const std::ptrdiff_t sy = Unit ? 1 : incy;
-    if (stream) spmv_row_loops<Unit, true>(ptr, idx, val, rb, re, alpha, x, incx, beta, y, sy);
-    else spmv_row_loops<Unit, false>(ptr, idx, val, rb, re, alpha, x, incx, beta, y, sy);
+    if (stream) spmv_row_loops<Unit, true, false>(ptr, idx, val, static_cast<const I*>(nullptr), rb, re, alpha, x, incx, beta, y, sy);
+    else spmv_row_loops<Unit, false, false>(ptr, idx, val, static_cast<const I*>(nullptr), rb, re, alpha, x, incx, beta, y, sy);
+}
+
+/// csr_spmv_rows for the stored rows [qb, qe) of a matrix kept in another row order
+/// (dataflow/rows_by_length.hpp): stored row q is row row_of[q] of the operator, whose y it writes.
+template <bool Unit, class T, class I, value_stream<T> V>
+WAFERBLAS_OUT_OF_LINE void reordered_spmv_rows(const I* ptr, const I* idx, V val, const I* row_of, std::size_t qb, std::size_t qe,
+                                            T alpha, const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy,
+                                            bool stream) noexcept {
+    const std::ptrdiff_t sy = Unit ? 1 : incy;
+    if (stream) spmv_row_loops<Unit, true, true>(ptr, idx, val, row_of, qb, qe, alpha, x, incx, beta, y, sy);
+    else spmv_row_loops<Unit, false, true>(ptr, idx, val, row_of, qb, qe, alpha, x, incx, beta, y, sy);
 }
 
 /// C[i, :] = alpha * acc + beta * C[i, :].
