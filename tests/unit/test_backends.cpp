@@ -242,6 +242,28 @@ TEST_CASE("plans and deterministic free functions agree bitwise across backends 
     }
 }
 
+TEST_CASE("a plan whose PEs split no row runs as one pass over its rows on one thread: bitwise its PE tasks on the parallel backends") {
+    // Large enough for the parallel backends to run the PE tasks (serial_threshold_flops).
+    const auto band = generators::banded<double>(60000, 3, 3, 5);
+    const auto rmat = generators::rmat<double>(14, 16, 6);
+    for (const auto& [name, A] : {std::pair<std::string, const csr_matrix<double>&>{"banded", band}, {"rmat", rmat}})
+        for (const spmv_layout layout : {spmv_layout::csr, spmv_layout::rows_by_length, spmv_layout::diagonal_chunks}) {
+            INFO(name << ", layout " << static_cast<int>(layout));
+            const auto plan = plan_spmv(A, pe_grid{1, 4}, placement::row_blocks, op::none, layout);
+            if (name == "banded") REQUIRE_FALSE(plan.program().partition().splits_rows); // the one-pass path
+            const auto x = random_vector<double>(static_cast<std::size_t>(A.cols()), 31);
+            const auto y0 = random_vector<double>(static_cast<std::size_t>(A.rows()), 32);
+            auto ref = y0;
+            plan.execute(backend::sequential{}, 0.5, x, -2.0, ref);
+            for_each_backend(false, [&](const auto& b, const std::string& bname) {
+                INFO(bname);
+                auto y = y0;
+                plan.execute(b, 0.5, x, -2.0, y);
+                CHECK(first_difference(y, ref) == -1);
+            });
+        }
+}
+
 TEST_CASE("threads sharing one const plan or one const matrix get identical results on tbb and openmp") {
     const auto A = generators::rmat<double>(11, 8, 5);
     const auto x = random_vector<double>(static_cast<std::size_t>(A.cols()), 41);

@@ -113,9 +113,10 @@ void check_like_csr() {
 
 } // namespace
 
+// Two of the four scalar types here; test_backends runs the layout on double, float and
+// complex<float> against the CSR plan on every backend.
 TEST_CASE_TEMPLATE("rows by length: each PE's rows in order of length, the CSR plan's bits, statistics and matrix", P,
-                   std::pair<double, std::int32_t>, std::pair<float, std::int64_t>, std::pair<std::complex<double>, std::int32_t>,
-                   std::pair<std::complex<float>, std::int64_t>) {
+                   std::pair<float, std::int64_t>, std::pair<std::complex<double>, std::int32_t>) {
     check_like_csr<typename P::first_type, typename P::second_type>();
 }
 

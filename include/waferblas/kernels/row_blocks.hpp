@@ -53,6 +53,18 @@ struct row_blocks_spmv_scratch {
         : head(part.splits_rows ? part.parts() : 0), carry(part.splits_rows ? part.parts() : 0) {}
 };
 
+/// y for the whole rows [rb, re) of A (stored rows, when A keeps them in another order), by the
+/// kernel of A's layout; stream: worth_streaming of the whole matrix.
+template <bool Unit, class T, class I, value_stream<T> V>
+inline void row_blocks_spmv_rows(const row_blocks_view<T, I>& A, V val, std::size_t rb, std::size_t re, T alpha, const T* x,
+                                 std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy, bool stream) noexcept {
+    const I* ptr = A.row_ptr.data();
+    const I* idx = A.col_idx.data();
+    if (A.row_of != nullptr) reordered_spmv_rows<Unit>(ptr, idx, val, A.row_of, rb, re, alpha, x, incx, beta, y, incy, stream);
+    else if (A.chunks != nullptr) spmv_rows_with_chunks<Unit>(ptr, idx, val, *A.chunks, rb, re, alpha, x, incx, beta, y, incy, stream);
+    else csr_spmv_rows<Unit>(ptr, idx, val, rb, re, alpha, x, incx, beta, y, incy, stream);
+}
+
 /// PE p's rows; val is A.values.data(), or unit_values when A.all_values_one (with_value_stream).
 template <bool Unit, class T, class I, value_stream<T> V>
 WAFERBLAS_NOINLINE void row_blocks_spmv_task(const row_blocks_view<T, I>& A, V val, std::size_t p, T alpha, const T* x, std::ptrdiff_t incx,
@@ -67,9 +79,7 @@ WAFERBLAS_NOINLINE void row_blocks_spmv_task(const row_blocks_view<T, I>& A, V v
         ++i;
     }
     const bool stream = worth_streaming<T, I>(A.col_idx.size()); // the whole matrix's nonzeros
-    if (A.row_of != nullptr) reordered_spmv_rows<Unit>(A.row_ptr.data(), idx, val, A.row_of, i, re, alpha, x, incx, beta, y, incy, stream);
-    else if (A.chunks != nullptr) spmv_rows_with_chunks<Unit>(A.row_ptr.data(), idx, val, *A.chunks, i, re, alpha, x, incx, beta, y, incy, stream);
-    else csr_spmv_rows<Unit>(A.row_ptr.data(), idx, val, i, re, alpha, x, incx, beta, y, incy, stream);
+    row_blocks_spmv_rows<Unit>(A, val, i, re, alpha, x, incx, beta, y, incy, stream);
     if (part.has_carry(A.row_ptr, p))
         s.carry[p] = row_dot<Unit>(idx, val, std::max(kb, static_cast<std::size_t>(A.row_ptr[re])), ke, x, incx);
 }
