@@ -36,7 +36,6 @@
 #include <exception>
 #include <limits>
 #include <map>
-#include <numeric>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
@@ -92,18 +91,19 @@ struct paired_state {
 };
 
 /// The rows of A in order of length (stable): row r of the ceilings' matrices is row order[r] of A.
-std::vector<std::size_t> rows_by_length(const waferblas::csr_matrix<double>& A) {
-    const auto ptr = A.row_ptr();
-    std::vector<std::size_t> order(static_cast<std::size_t>(A.rows()));
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ptr[a + 1] - ptr[a] < ptr[b + 1] - ptr[b]; });
+/// The sort of spmv_layout::rows_by_length, over all rows at once.
+std::vector<std::int32_t> rows_by_length(const waferblas::csr_matrix<double>& A) {
+    std::vector<std::int32_t> order(static_cast<std::size_t>(A.rows()));
+    std::vector<std::size_t> counts(waferblas::detail::counted_row_lengths + 1);
+    std::vector<std::int32_t> longer;
+    waferblas::detail::sort_rows_by_length(A.row_ptr(), 0, order.size(), order.data(), counts, longer);
     return order;
 }
 
 /// A copy of A with its rows in `order`, and every column j taken to j mod 1024 when fold_columns
 /// (x then comes from L1: other sums). Built unchecked: folded rows may repeat or reorder columns,
 /// which the row loop does not mind.
-waferblas::csr_matrix<double> rearranged(const waferblas::csr_matrix<double>& A, const std::vector<std::size_t>& order, bool fold_columns) {
+waferblas::csr_matrix<double> rearranged(const waferblas::csr_matrix<double>& A, const std::vector<std::int32_t>& order, bool fold_columns) {
     using I = std::int32_t;
     const auto ptr = A.row_ptr();
     const auto idx = A.col_idx();
@@ -114,7 +114,8 @@ waferblas::csr_matrix<double> rearranged(const waferblas::csr_matrix<double>& A,
     const I fold = std::min<I>(A.cols(), 1024);
     std::size_t k = 0;
     for (std::size_t r = 0; r < order.size(); ++r) {
-        for (auto q = static_cast<std::size_t>(ptr[order[r]]); q < static_cast<std::size_t>(ptr[order[r] + 1]); ++q, ++k) {
+        const auto row = static_cast<std::size_t>(order[r]);
+        for (auto q = static_cast<std::size_t>(ptr[row]); q < static_cast<std::size_t>(ptr[row + 1]); ++q, ++k) {
             new_idx[k] = fold_columns ? idx[q] % fold : idx[q];
             new_val[k] = val[q];
         }
@@ -137,7 +138,7 @@ void add_ceilings(paired_state<spmv_runner>& s, const Library& ours, const probl
         runner->prepare();
         runner->run();
         if (!fold) { // the same sums as A x, permuted: checked as the libraries' results are
-            for (const std::size_t i : order) q.y_ref.push_back(p.y_ref[i]);
+            for (const std::int32_t i : order) q.y_ref.push_back(p.y_ref[static_cast<std::size_t>(i)]);
             if (auto err = check_result(ours.name + " on " + q.name, runner->result(), q.y_ref); !err.empty()) throw std::runtime_error(err);
         }
         s.entries.emplace_back(name, "", std::move(runner), role::ceiling);

@@ -5,7 +5,8 @@
 // mispredict also drops the loads in flight of a matrix streaming from memory. With the same rows
 // in order of length the trip counts repeat and are predicted: on `rmat18` the CSR loop over such a
 // copy ran 1.33x as fast at one thread (the "rows sorted" ceiling), and a plan with this layout
-// 1.3-1.4x as fast as a CSR plan (docs/performance.md, item 2).
+// 1.3-1.4x as fast as a CSR plan (a standalone probe; in the benchmark, 0.67-0.82 of the fastest
+// peer's time where the free function is at 0.87-0.98: docs/performance.md, items 0 and 2).
 //
 // Only the whole rows a PE owns are reordered, stably by length, among themselves: not a first row
 // begun on an earlier PE, nor a row it carries into a later one. Every PE thus keeps its nonzero
@@ -32,8 +33,8 @@ namespace detail {
 /// fits memory) by a comparison sort behind them.
 inline constexpr std::size_t counted_row_lengths = 256;
 
-/// The whole rows [rb, re) (row_ptr) in order of length, stably, written to out[rb .. re); counts
-/// has counted_row_lengths + 1 elements of scratch, longer of more.
+/// The whole rows [rb, re) (row_ptr) in order of length, stably, written to out[rb .. re). counts
+/// (counted_row_lengths + 1 elements) and longer are scratch, reused from PE to PE.
 template <index I>
 void sort_rows_by_length(std::span<const I> row_ptr, std::size_t rb, std::size_t re, I* out, std::vector<std::size_t>& counts,
                          std::vector<I>& longer) {

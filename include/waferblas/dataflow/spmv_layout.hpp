@@ -20,8 +20,9 @@ enum class spmv_layout {
     /// of most short rows: the same sums bit for bit, any scalar type. Rows are ordered only where
     /// that pays: at least 4 MiB of values and column indices, row lengths that do not already
     /// repeat (at most one row in 8 differing from the one before), rows not already in order;
-    /// elsewhere the plan is a CSR plan. On R-MAT matrices of 5.6-47 MB, SpMVs 1.3-2x as fast as a
-    /// CSR plan's, for a build of 1.5-1.9 SpMVs (docs/performance.md, items 2 and 5).
+    /// elsewhere the plan is a CSR plan. On `rmat18` 0.67-0.82 of the fastest peer's time at one
+    /// thread, where the free function is at 0.87-0.98 (benchmark paired_spmv_sorted), for a build
+    /// of 1.4-1.55 SpMVs (docs/performance.md, items 0, 2 and 5).
     rows_by_length,
 };
 
