@@ -12,7 +12,6 @@
 #include <cstdint>
 #include <limits>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "backends.hpp"
@@ -207,10 +206,9 @@ TEST_CASE("diagonal chunks: refresh_values, transposes, concurrent executions, v
     SUBCASE("threads sharing one plan get the same results") {
         std::vector<double> y_ref(static_cast<std::size_t>(A.rows()));
         plan.execute(backend::sequential{}, 1.0, x, 0.0, y_ref);
-        std::vector<std::vector<double>> ys(4, std::vector<double>(y_ref.size()));
-        std::vector<std::thread> threads;
-        for (auto& y : ys) threads.emplace_back([&] { plan.execute(backend::sequential{}, 1.0, x, 0.0, y); });
-        for (auto& th : threads) th.join();
+        const auto ys = testing::concurrent_results<double>(4, y_ref.size(), [&](std::vector<double>& y) {
+            plan.execute(backend::sequential{}, 1.0, x, 0.0, y);
+        });
         for (const auto& y : ys) CHECK(testing::same_bits(y, y_ref));
     }
     SUBCASE("values of one: no values read, the same bits") {

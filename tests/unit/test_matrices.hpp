@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -145,6 +146,17 @@ template <scalar T>
 template <scalar T>
 [[nodiscard]] bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
     return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
+}
+
+/// The results of `threads` calls of f(y) made at once from as many std::threads, each into its own
+/// y of n elements (for tests of one plan shared by several threads).
+template <scalar T, class F>
+[[nodiscard]] std::vector<std::vector<T>> concurrent_results(std::size_t threads, std::size_t n, F&& f) {
+    std::vector<std::vector<T>> ys(threads, std::vector<T>(n));
+    std::vector<std::thread> running;
+    for (auto& y : ys) running.emplace_back([&f, &y] { f(y); });
+    for (auto& th : running) th.join();
+    return ys;
 }
 
 } // namespace waferblas::testing

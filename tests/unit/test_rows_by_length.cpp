@@ -1,7 +1,7 @@
 // SpMV plans with spmv_layout::rows_by_length: each PE's whole rows stored in order of length
 // (stable), rows shared between PEs left in place; the CSR plan's results bit for bit, its
-// statistics and wafer estimate, its matrix given back; refreshed values; rows beyond the counting sort; programs whose
-// rows are already in order keep CSR; what refuses such a program. (Every backend against the
+// statistics and wafer estimate, its matrix given back; refreshed values; rows beyond the counting
+// sort; programs whose rows are already in order keep CSR; what refuses such a program. (Every backend against the
 // sequential one, on the generated and the shared matrices: test_backends.)
 // Rows are ordered whatever the matrix's size here, so that small matrices test the layout (the
 // default, 4 MiB of values and indices, is tested in test_dataflow).
@@ -12,7 +12,6 @@
 #include <cstdint>
 #include <numeric>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "test_matrices.hpp"
@@ -198,10 +197,9 @@ TEST_CASE("rows by length: refresh_values, rvalues, transposes, concurrent execu
     }
     SUBCASE("threads sharing one plan get the same results") {
         const auto want = csr_result(A);
-        std::vector<std::vector<double>> ys(4, std::vector<double>(want.size()));
-        std::vector<std::thread> threads;
-        for (auto& y : ys) threads.emplace_back([&] { plan.execute(backend::sequential{}, 1.0, x, 0.0, y); });
-        for (auto& th : threads) th.join();
+        const auto ys = testing::concurrent_results<double>(4, want.size(), [&](std::vector<double>& y) {
+            plan.execute(backend::sequential{}, 1.0, x, 0.0, y);
+        });
         for (const auto& y : ys) CHECK(testing::same_bits(y, want));
     }
 }
