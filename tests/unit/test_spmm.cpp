@@ -120,6 +120,37 @@ TEST_CASE_TEMPLATE("spmm runs long rows in wide passes or tiles: correct on ever
     if constexpr (std::is_floating_point_v<T>) check_columns_alone(A, 130, 7);
 }
 
+TEST_CASE_TEMPLATE("spmm with C one register panel wide runs a row loop of its own: bitwise the general loop's sums", T, float,
+                   double) {
+    // C of W columns, W a panel width (a power of two up to accumulator_panel), takes one_panel_rows;
+    // the first W of W + 1 columns take the general loop's panel of W. Both read the same B rows
+    // (B of W + 1 columns, viewed as its first W) into the same C (the first W of W + 1 columns),
+    // with and without alpha and beta, on matrices of empty, short and long rows.
+    namespace gen = generators;
+    const std::vector<std::pair<std::string, csr_matrix<T, std::int32_t>>> cases{
+        {"arrowhead 300", gen::arrowhead<T>(300, 2, 41)},
+        {"rmat 8 with empty rows", gen::with_empty_rows_and_cols(gen::rmat<T>(8, 4, 42), 0.3, 0.1, 43)},
+        {"dense row 200", gen::dense_row<T>(200, 7, 44)}};
+    for (const auto& [name, A] : cases) {
+        const auto m = static_cast<std::size_t>(A.rows()), n = static_cast<std::size_t>(A.cols());
+        for (std::size_t W = kernels::accumulator_panel<T>; W >= 2; W /= 2) {
+            const std::size_t ld = W + 1;
+            const auto b = random_vector<T>(n * ld, 45), c0 = random_vector<T>(m * ld, 46);
+            for (const auto& [alpha, beta] : {std::pair{T(1), T(0)}, std::pair{T(1.5), T(0)}, std::pair{T(-0.75), T(0.5)}}) {
+                std::vector<T> general = c0, one_panel = c0;
+                spmm(backend::sequential{}, op::none, alpha, A, matrix_view<const T>(b.data(), n, ld), beta,
+                     matrix_view<T>(general.data(), m, ld));
+                spmm(backend::sequential{}, op::none, alpha, A, matrix_view<const T>(b.data(), n, W, layout::row_major, ld), beta,
+                     matrix_view<T>(one_panel.data(), m, W, layout::row_major, ld));
+                const std::string what = name; // INFO's lambda may not capture a structured binding (clang 14)
+                INFO(what << ", W = " << W << ", alpha = " << alpha << ", beta = " << beta);
+                for (std::size_t i = 0; i < m; ++i) general[i * ld + W] = c0[i * ld + W]; // column W: not in the W-wide product
+                CHECK(first_difference(one_panel, general) == -1);
+            }
+        }
+    }
+}
+
 TEST_CASE_TEMPLATE("spmm streams rows whose B rows come from memory: correct on every path, and bitwise the untiled sums", T, float,
                    double) {
     // Row 0 of an n x n arrowhead reads n B rows of 130 columns: more than streamed_row_bytes (2 MiB,

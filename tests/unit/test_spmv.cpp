@@ -237,5 +237,6 @@ TEST_CASE("the out-of-line row kernels start on a 64-byte boundary, wherever the
     CHECK(line_offset(&kernels::csr_spmv_rows<true, double, std::int32_t, const double*>) == 0);
     CHECK(line_offset(&kernels::csr_spmv_rows<false, float, std::int64_t, const float*>) == 0);
     CHECK(line_offset(&kernels::csr_spmv_rows<true, double, std::int32_t, kernels::unit_values<double>>) == 0);
+    CHECK(line_offset(&kernels::one_panel_rows<8, double, std::int32_t, const double*>) == 0);
 }
 #endif

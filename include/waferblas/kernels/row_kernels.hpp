@@ -498,8 +498,52 @@ template <bool Unit, class T>
     else return false;
 }
 
+// ---- Rows of one panel --------------------------------------------------------------------------
+//
+// When C has as many columns as one register panel of some width (a power of two up to
+// accumulator_panel: 8 or 32 doubles with AVX-512), each row is that one panel, and the general row
+// loop's work around it (the long-row test, the walk down the panel widths, the alpha and beta
+// tests, reloads of B's and C's layout) is most of a short row's time: `arrow` (rows of 2
+// nonzeros) at 8 columns took 413 us in that loop and 181 in this one (one thread), whose sums are
+// row_axpys_fixed's, bitwise (docs/performance.md, item 3).
+
+/// one_panel_rows' loop for one way of combining a sum with C (combine(c, sum)). Inlined by force,
+/// like spmv_row_loops, so that nothing in the row loop goes through memory.
+template <std::size_t W, class T, class I, value_stream<T> V, class Combine>
+WAFERBLAS_ALWAYS_INLINE void one_panel_row_loop(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, const T* B,
+                                                std::ptrdiff_t ldb, T* C, std::ptrdiff_t ldc, Combine combine) noexcept {
+    for (std::size_t i = rb; i < re; ++i) {
+        T* crow = C + static_cast<std::ptrdiff_t>(i) * ldc;
+        row_axpys_fixed<W>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), B, ldb,
+                           [crow, combine](std::size_t t, T v) { combine(crow[t], v); });
+    }
+}
+
+/// C[i, 0 .. W) = alpha * (row i of A) B + beta * C[i, 0 .. W) for the whole rows [rb, re); B and C
+/// row-major with leading dimensions ldb and ldc. The combinations are row_axpys_store's.
+template <std::size_t W, class T, class I, value_stream<T> V>
+WAFERBLAS_OUT_OF_LINE void one_panel_rows(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, const T* B,
+                                       std::ptrdiff_t ldb, T* C, std::ptrdiff_t ldc, T alpha, T beta) noexcept {
+    if (beta == T(0) && alpha == T(1)) one_panel_row_loop<W>(ptr, idx, val, rb, re, B, ldb, C, ldc, [](T& c, T v) { c = v; });
+    else if (beta == T(0)) one_panel_row_loop<W>(ptr, idx, val, rb, re, B, ldb, C, ldc, [alpha](T& c, T v) { c = alpha * v; });
+    else one_panel_row_loop<W>(ptr, idx, val, rb, re, B, ldb, C, ldc, [alpha, beta](T& c, T v) { c = alpha * v + beta * c; });
+}
+
+/// Runs one_panel_rows<W'> if n is a panel width W' <= W (a power of two), and says whether it did.
+template <std::size_t W, class T, class I, value_stream<T> V>
+bool rows_of_one_panel(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, const strided_matrix<const T>& B,
+                       const strided_matrix<T>& C, T alpha, T beta) noexcept {
+    if (C.cols == W) {
+        one_panel_rows<W>(ptr, idx, val, rb, re, B.data, B.row_stride, C.data, C.row_stride, alpha, beta);
+        return true;
+    }
+    if constexpr (W > 1) return rows_of_one_panel<W / 2>(ptr, idx, val, rb, re, B, C, alpha, beta);
+    else return false;
+}
+
 /// C[i, :] = alpha * (row i of A) B + beta * C[i, :] for the whole rows [rb, re): rows with the
-/// same columns run as groups where B rows are wide (real, unit stride), the others one by one.
+/// same columns run as groups where B rows are wide (real, unit stride), C of one panel's width
+/// row by row in one_panel_rows, the others one by one.
 /// acc holds 2 C.cols elements where spmm_rows_need_acc, and may be null elsewhere. Called, not
 /// inlined: the serial path and every backend's PE task then run the same code (out_of_line.hpp).
 /// An earlier build ran `arrow` at k = 8 1.13x slower with it out of line; in today's kernels it
@@ -509,6 +553,7 @@ WAFERBLAS_NOINLINE void csr_spmm_rows(const I* ptr, const I* idx, V val, std::si
                                       const strided_matrix<T>& C, T alpha, T beta, T* acc) noexcept {
     if constexpr (uses_register_panels<Unit, T>) {
         if (C.cols * sizeof(T) >= group_min_row_bytes) return rows_with_groups_store<false>(ptr, idx, val, rb, re, B, C, alpha, beta, acc);
+        if (rows_of_one_panel<accumulator_panel<T>>(ptr, idx, val, rb, re, B, C, alpha, beta)) return;
     }
     for (std::size_t i = rb; i < re; ++i)
         row_axpys_store<Unit>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), B, C, i, alpha, beta, acc);
