@@ -529,7 +529,7 @@ WAFERBLAS_OUT_OF_LINE void one_panel_rows(const I* ptr, const I* idx, V val, std
     else one_panel_row_loop<W>(ptr, idx, val, rb, re, B, ldb, C, ldc, [alpha, beta](T& c, T v) { c = alpha * v + beta * c; });
 }
 
-/// Runs one_panel_rows<W'> if n is a panel width W' <= W (a power of two), and says whether it did.
+/// Runs one_panel_rows<W'> if C.cols is a panel width W' <= W (a power of two), and says whether it did.
 template <std::size_t W, class T, class I, value_stream<T> V>
 bool rows_of_one_panel(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, const strided_matrix<const T>& B,
                        const strided_matrix<T>& C, T alpha, T beta) noexcept {
