@@ -136,6 +136,18 @@ TEST_CASE_TEMPLATE("spmm with C one register panel wide runs a row loop of its o
         for (std::size_t W = kernels::accumulator_panel<T>; W >= 2; W /= 2) {
             const std::size_t ld = W + 1;
             const auto b = random_vector<T>(n * ld, 45), c0 = random_vector<T>(m * ld, 46);
+            {
+                // The dispatch: W columns take one_panel_rows, W + 1 do not (and are left untouched).
+                std::vector<T> c = c0;
+                const auto run = [&](std::size_t cols) {
+                    const kernels::strided_matrix<const T> Bs{b.data(), static_cast<std::ptrdiff_t>(ld), 1, n, cols};
+                    const kernels::strided_matrix<T> Cs{c.data(), static_cast<std::ptrdiff_t>(ld), 1, m, cols};
+                    return kernels::rows_of_one_panel<kernels::accumulator_panel<T>>(A.row_ptr().data(), A.col_idx().data(),
+                                                                                      A.values().data(), 0, m, Bs, Cs, T(1), T(0));
+                };
+                CHECK(run(W));
+                CHECK_FALSE(run(ld));
+            }
             for (const auto& [alpha, beta] : {std::pair{T(1), T(0)}, std::pair{T(1.5), T(0)}, std::pair{T(-0.75), T(0.5)}}) {
                 std::vector<T> general = c0, one_panel = c0;
                 spmm(backend::sequential{}, op::none, alpha, A, matrix_view<const T>(b.data(), n, ld), beta,
