@@ -145,8 +145,9 @@ TEST_CASE_TEMPLATE("spmm with C one register panel wide runs a row loop of its o
                     return kernels::rows_of_one_panel<kernels::accumulator_panel<T>>(A.row_ptr().data(), A.col_idx().data(),
                                                                                       A.values().data(), 0, m, Bs, Cs, T(1), T(0));
                 };
-                CHECK(run(W));
                 CHECK_FALSE(run(ld));
+                CHECK(c == c0);
+                CHECK(run(W));
             }
             for (const auto& [alpha, beta] : {std::pair{T(1), T(0)}, std::pair{T(1.5), T(0)}, std::pair{T(-0.75), T(0.5)}}) {
                 std::vector<T> general = c0, one_panel = c0;
