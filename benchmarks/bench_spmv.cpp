@@ -55,9 +55,9 @@ void bench_spmv(benchmark::State& state, const matrix_entry& e, const spmv_libra
 /// 1 thread. row_blocks on a 1 x 2 chain (what a 2-thread plan uses), checkerboard on 2 x 2; also
 /// row_blocks with spmv_layout::diagonal_chunks on the generated stencils and bands, from the matrix
 /// and (from_rvalue) from a copy the plan takes over, and with spmv_layout::rows_by_length on the
-/// other matrices (from the matrix).
+/// other matrices (from the matrix); and row_blocks borrowing the matrix (borrow(A): no copy).
 void bench_plan_build(benchmark::State& state, const matrix_entry& e, waferblas::placement pl,
-                      waferblas::spmv_layout layout = waferblas::spmv_layout::csr, bool from_rvalue = false) {
+                      waferblas::spmv_layout layout = waferblas::spmv_layout::csr, bool from_rvalue = false, bool borrowed = false) {
     problem* p = current_problem_or_fail(state, e);
     if (p == nullptr) return;
     const waferblas::pe_grid grid = pl == waferblas::placement::row_blocks ? waferblas::pe_grid{1, 2} : waferblas::pe_grid{2, 2};
@@ -73,6 +73,11 @@ void bench_plan_build(benchmark::State& state, const matrix_entry& e, waferblas:
             state.ResumeTiming();
             taken_over.emplace(waferblas::plan_spmv(std::move(A), grid, pl, waferblas::op::none, layout));
             benchmark::DoNotOptimize(*taken_over);
+            continue;
+        }
+        if (borrowed) {
+            auto plan = waferblas::plan_spmv(waferblas::borrow(p->A), grid);
+            benchmark::DoNotOptimize(plan);
             continue;
         }
         // Timed with its destruction (the plan's own arrays: ~0.6 ms on banded_1M_w9, on huge pages).
@@ -150,6 +155,11 @@ void register_spmv(const matrix_entry& e) {
             ->UseRealTime()
             ->Unit(benchmark::kMicrosecond);
     }
+    benchmark::RegisterBenchmark(("plan_build/row_blocks_borrowed/" + e.name + "/threads:1").c_str(), [e](benchmark::State& st) {
+        bench_plan_build(st, e, waferblas::placement::row_blocks, waferblas::spmv_layout::csr, false, true);
+    })
+        ->UseRealTime()
+        ->Unit(benchmark::kMicrosecond);
     if (forms_diagonal_chunks(e)) {
         for (const bool moved : {false, true}) {
             const std::string name = std::string("plan_build/row_blocks_chunks") + (moved ? "_moved/" : "/") + e.name + "/threads:1";

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -62,7 +63,8 @@ struct spmm_operands {
 
 /// Every plan (grid x placement x op) on every backend reproduces the sequential backend bitwise:
 /// SpMV with unit and strided vectors, and SpMM; a row_blocks SpMV plan with its rows in order of
-/// length (spmv_layout::rows_by_length) gives the CSR plan's bits too.
+/// length (spmv_layout::rows_by_length), and row_blocks plans of A that borrow it (borrow(A)), give
+/// the copying CSR plan's bits too.
 template <class T, class I>
 void check_plans_agree(const std::string& name, const csr_matrix<T, I>& A) {
     const T alpha = make_scalar<T>(0.75, -0.5);
@@ -84,6 +86,9 @@ void check_plans_agree(const std::string& name, const csr_matrix<T, I>& A) {
                 const auto plan = plan_spmv(A, grid, pl, o);
                 const auto sorted = plan_spmv(A, grid, pl, o, spmv_layout::rows_by_length);
                 const auto mplan = plan_spmm(A, grid, pl, o);
+                const bool borrows = pl == placement::row_blocks && o == op::none;
+                const auto borrowed = borrows ? std::optional(plan_spmv(borrow(A), grid)) : std::nullopt;
+                const auto mborrowed = borrows ? std::optional(plan_spmm(borrow(A), grid)) : std::nullopt;
                 const backend::sequential seq;
                 auto ref = y0, ref_strided = y0, ref_mm = mm.c0;
                 plan.execute(seq, alpha, x, beta, ref);
@@ -106,6 +111,13 @@ void check_plans_agree(const std::string& name, const csr_matrix<T, I>& A) {
                     auto c = mm.c0;
                     mplan.execute(b, alpha, mm.B(), beta, mm.C(c));
                     CHECK_MESSAGE(first_difference(c, ref_mm) == -1, "spmm plan: first differing entry " << first_difference(c, ref_mm));
+                    if (!borrows) return;
+                    y = y0;
+                    borrowed->execute(b, alpha, strided_x, beta, strided_y(y));
+                    CHECK_MESSAGE(first_difference(y, ref_strided) == -1, "strided, borrowed: first differing entry " << first_difference(y, ref_strided));
+                    c = mm.c0;
+                    mborrowed->execute(b, alpha, mm.B(), beta, mm.C(c));
+                    CHECK_MESSAGE(first_difference(c, ref_mm) == -1, "spmm, borrowed: first differing entry " << first_difference(c, ref_mm));
                 });
             }
     }
@@ -269,6 +281,7 @@ TEST_CASE("threads sharing one const plan or one const matrix get identical resu
     const auto x = random_vector<double>(static_cast<std::size_t>(A.cols()), 41);
     const std::size_t m = static_cast<std::size_t>(A.rows());
     const auto row_plan = plan_spmv(A, pe_grid{4, 4}, placement::row_blocks);
+    const auto borrowed_plan = plan_spmv(borrow(A), pe_grid{4, 4}); // reads A in place, as the free function does
     const auto board_plan = plan_spmv(A, pe_grid{4, 4}, placement::checkerboard, op::transpose);
     const execution_options deterministic{2, true};
 
@@ -280,7 +293,7 @@ TEST_CASE("threads sharing one const plan or one const matrix get identical resu
     constexpr std::size_t thread_count = 4, repeats = 3;
     // Per thread: the results of each repeat on each of tbb and openmp, for three products.
     struct results {
-        std::vector<std::vector<double>> row, board, free;
+        std::vector<std::vector<double>> row, borrowed, board, free;
     };
     std::vector<results> got(thread_count);
     std::vector<std::thread> threads;
@@ -291,6 +304,8 @@ TEST_CASE("threads sharing one const plan or one const matrix get identical resu
                     std::vector<double> y(m);
                     row_plan.execute(b, 1.0, x, 0.0, y);
                     got[t].row.push_back(y);
+                    borrowed_plan.execute(b, 1.0, x, 0.0, y);
+                    got[t].borrowed.push_back(y);
                     board_plan.execute(b, 1.0, x, 0.0, y);
                     got[t].board.push_back(y);
                     spmv(b, op::none, 1.0, A, x, 0.0, y);
@@ -307,6 +322,7 @@ TEST_CASE("threads sharing one const plan or one const matrix get identical resu
         for (std::size_t r = 0; r < 2 * repeats; ++r) {
             INFO(std::string(r < repeats ? "tbb" : "openmp") << " run " << r % repeats);
             CHECK(bitwise_equal(got[t].row[r], want_row));
+            CHECK(bitwise_equal(got[t].borrowed[r], want_row));
             CHECK(bitwise_equal(got[t].board[r], want_board));
             CHECK(bitwise_equal(got[t].free[r], want_free));
         }

@@ -58,6 +58,11 @@ void check_all_paths(const std::string& name, const csr_matrix<T, I>& A) {
                 y = y0;
                 plan.execute(alpha, x, beta, y);
                 ref.check(y, what + " plan " + to_string(grid) + " " + to_string(pl));
+                if (pl != placement::row_blocks || o != op::none) continue;
+                const auto borrowed = plan_spmv(borrow(A), grid);
+                y = y0;
+                borrowed.execute(alpha, x, beta, y);
+                ref.check(y, what + " borrowed plan " + to_string(grid));
             }
     }
 }
@@ -136,6 +141,75 @@ TEST_CASE("a plan built from a moved matrix computes what one built from a copy 
             CHECK(got == want);
         }
 }
+
+TEST_CASE_TEMPLATE("a plan that borrows A copies nothing, reads A's current values, and gives a copying plan's bits", T, float, double,
+                   std::complex<float>, std::complex<double>) {
+    const T alpha = make_scalar<T>(0.5, 0.25), beta = make_scalar<T>(-1.0, 0.5);
+    for (const auto& c : generated_cases<T, std::int32_t>()) {
+        INFO(c.name);
+        csr_matrix<T> A = c.A;
+        const auto plan = plan_spmv(borrow(A), pe_grid{1, 3});
+        REQUIRE(plan.program().borrows_matrix());
+        CHECK(plan.program().row_blocks().values.data() == std::as_const(A).values().data());
+        CHECK(plan.program().row_blocks().col_idx.data() == A.col_idx().data());
+        CHECK(plan.program().matrix() == A);
+        const auto copied = plan_spmv(A, pe_grid{1, 3});
+        CHECK_FALSE(copied.program().borrows_matrix());
+        CHECK(plan.program().partition().nz_begin == copied.program().partition().nz_begin);
+        CHECK(plan.statistics().summary() == copied.statistics().summary());
+        const auto x = random_vector<T>(static_cast<std::size_t>(A.cols()), 3);
+        const auto y0 = random_vector<T>(static_cast<std::size_t>(A.rows()), 4);
+        const auto run = [&](const auto& p) {
+            auto y = y0;
+            p.execute(backend::sequential{}, alpha, x, beta, y);
+            return y;
+        };
+        CHECK(first_difference(run(plan), run(copied)) == -1); // SpMM: check_plans_agree in test_backends
+
+        // New values in place (clearing a matrix of ones' note): the next execution reads them.
+        for (auto& v : A.values()) v = v * make_scalar<T>(-2.0, 1.0) + T(real_t<T>(1));
+        CHECK(first_difference(run(plan), run(plan_spmv(A, pe_grid{1, 3}))) == -1);
+    }
+}
+
+TEST_CASE("a borrowing plan refuses a matrix assigned to after planning, refreshes of another matrix, and plans that rearrange A") {
+    auto A = generators::banded<double>(50, 2, 1, 9);
+    auto plan = plan_spmv(borrow(A), pe_grid{2, 2});
+    std::vector<double> x(50, 1.0), y(50);
+    plan.refresh_values(A); // its own matrix: the values are read in place anyway
+    CHECK_THROWS_WITH_AS(plan.refresh_values(csr_matrix<double>(A)),
+                         "refresh_values: the program borrows its matrix and reads its values in place; change them in that matrix, "
+                         "or lower again to read another one",
+                         invalid_argument_error);
+    const auto copy = plan; // copies borrow the same matrix
+    CHECK(copy.program().borrows_matrix());
+    A = generators::banded<double>(50, 2, 1, 10); // the same shape, new arrays
+    CHECK_THROWS_WITH_AS(plan.execute(1.0, x, 0.0, y),
+                         "sparse_program: the borrowed matrix, 50x50 with 196 nonzeros when lowered, was assigned to since (its arrays "
+                         "moved); lower again",
+                         invalid_argument_error);
+    CHECK_THROWS_AS(copy.statistics(), invalid_argument_error);
+    A = csr_matrix<double>(60, 50);
+    CHECK_THROWS_WITH_AS(plan.execute(1.0, x, 0.0, y),
+                         "sparse_program: the borrowed matrix, 50x50 with 196 nonzeros when lowered, was assigned to since (now 60x50 "
+                         "with 0 nonzeros); lower again",
+                         invalid_argument_error);
+
+    const auto B = generators::banded<double>(40, 2, 2, 3);
+    CHECK_THROWS_WITH_AS(plan_spmv(borrow(B), pe_grid{2, 2}, placement::checkerboard),
+                         "sparse_program::lower: a borrowed matrix needs placement::row_blocks, op::none and spmv_layout::csr (asked: "
+                         "checkerboard, op::none, spmv_layout 0); those plans keep a rearranged copy of A",
+                         invalid_argument_error);
+    CHECK_THROWS_AS(plan_spmv(borrow(B), pe_grid{2, 2}, placement::row_blocks, op::transpose), invalid_argument_error);
+    CHECK_THROWS_AS(plan_spmv(borrow(B), pe_grid{2, 2}, placement::row_blocks, op::none, spmv_layout::diagonal_chunks), invalid_argument_error);
+    CHECK_THROWS_AS(plan_spmv(borrow(B), pe_grid{2, 2}, placement::row_blocks, op::none, spmv_layout::rows_by_length), invalid_argument_error);
+    CHECK_THROWS_AS(plan_spmm(borrow(B), pe_grid{2, 2}, placement::checkerboard), invalid_argument_error);
+}
+
+template <class M>
+concept borrowable = requires(M&& m) { borrow(std::forward<M>(m)); };
+static_assert(borrowable<const csr_matrix<double>&> && borrowable<csr_matrix<float>&>);
+static_assert(!borrowable<csr_matrix<double>> && !borrowable<const csr_matrix<double>&&>, "a temporary would dangle");
 
 TEST_CASE("a plan gives identical results run to run and from several threads sharing it") {
     const auto A = generators::rmat<double>(10, 8, 3);

@@ -559,7 +559,8 @@ def section_plan_build(ix):
     for p in ix.problems("plan_build"):
         spmv = ix.time("spmv", "waferblas_tbb", p, 0, 1)
         row = [p, fmt_count(ix.nnz("plan_build", p))]
-        for pl in ("row_blocks", "checkerboard", "row_blocks_chunks", "row_blocks_chunks_moved", "row_blocks_sorted"):
+        for pl in ("row_blocks", "row_blocks_borrowed", "checkerboard", "row_blocks_chunks", "row_blocks_chunks_moved",
+                   "row_blocks_sorted"):
             t = ix.time("plan_build", pl, p, 0, 1)
             row.append(fmt_time_us(t) if t else "–")
             if t and spmv:
@@ -571,7 +572,7 @@ def section_plan_build(ix):
         rows.append(row)
     if not rows:
         return "_No plan_build results in this run._"
-    text = table(["matrix", "nnz", "row_blocks build (µs)", "/ SpMV", "checkerboard build (µs)", "/ SpMV",
+    text = table(["matrix", "nnz", "row_blocks build (µs)", "/ SpMV", "borrowing A (µs)", "/ SpMV", "checkerboard build (µs)", "/ SpMV",
                   "row_blocks, diagonal chunks (µs)", "/ SpMV", "the same from an rvalue (µs)", "/ SpMV",
                   "row_blocks, rows by length (µs)", "/ SpMV", "SpMV wb tbb 1T (µs)"], rows)
     summary = ", ".join(f"{pl}: at most {r:.2f} SpMVs" for pl, r in worst.items())

@@ -8,7 +8,9 @@
 //
 // Without a backend argument, execute() runs on backend::default_backend (see backend/default.hpp).
 // Contract: planning analyses and copies A once (plan_spmv(std::move(A), ...) takes A's arrays over
-// instead, for row_blocks, unless spmv_layout::rows_by_length reorders its rows). execute() is const
+// instead, for row_blocks, unless spmv_layout::rows_by_length reorders its rows; plan_spmv(borrow(A),
+// ...) copies nothing and reads A in place, which must then outlive the plan: sparse/borrowed_matrix.hpp,
+// row_blocks with the CSR layout only). execute() is const
 // and safe to call from several threads at once on one plan (each call has its own scratch). x and
 // y (B and C) must not overlap.
 // refresh_values() must not run concurrently with execute().
@@ -64,6 +66,9 @@ public:
     spmv_plan(csr_matrix<T, I>&& A, const pe_grid& grid, waferblas::placement pl, op o = op::none,
               spmv_layout layout = spmv_layout::csr)
         : detail::plan_base<T, I>(std::in_place, std::move(A), grid, pl, o, layout) {}
+    spmv_plan(borrowed_matrix<T, I> A, const pe_grid& grid, waferblas::placement pl, op o = op::none,
+              spmv_layout layout = spmv_layout::csr)
+        : detail::plan_base<T, I>(std::in_place, A, grid, pl, o, layout) {}
 
     template <backend::executor Backend, vector_like X, mutable_vector_like Y>
         requires std::same_as<vector_value_t<X>, T> && std::same_as<vector_value_t<Y>, T>
@@ -92,6 +97,8 @@ public:
         : detail::plan_base<T, I>(std::in_place, A, grid, pl, o) {}
     spmm_plan(csr_matrix<T, I>&& A, const pe_grid& grid, waferblas::placement pl, op o = op::none)
         : detail::plan_base<T, I>(std::in_place, std::move(A), grid, pl, o) {}
+    spmm_plan(borrowed_matrix<T, I> A, const pe_grid& grid, waferblas::placement pl, op o = op::none)
+        : detail::plan_base<T, I>(std::in_place, A, grid, pl, o) {}
 
     template <backend::executor Backend>
     void execute(const Backend& backend, std::type_identity_t<T> alpha, matrix_view<const T> B, std::type_identity_t<T> beta,
@@ -129,6 +136,18 @@ template <scalar T, index I>
     return spmv_plan<T, I>(std::move(A), grid, pl, o, layout);
 }
 
+/// Borrows A (borrow(A)): the plan copies nothing, builds in O(PEs log rows) time, and reads A's
+/// arrays, current values included, at every execution; A must outlive the plan and must not be
+/// assigned to meanwhile (execute then throws, when the assignment moved A's arrays or changed its
+/// shape, as it does unless an earlier assignment freed them). row_blocks with spmv_layout::csr and
+/// op::none only (invalid_argument_error otherwise). The same sums as a copying plan, bit for bit.
+template <scalar T, index I>
+[[nodiscard]] spmv_plan<T, I> plan_spmv(borrowed_matrix<T, I> A, const pe_grid& grid,
+                                        placement pl = placement::row_blocks, op o = op::none,
+                                        spmv_layout layout = spmv_layout::csr) {
+    return spmv_plan<T, I>(A, grid, pl, o, layout);
+}
+
 template <scalar T, index I>
 [[nodiscard]] spmm_plan<T, I> plan_spmm(const csr_matrix<T, I>& A, const pe_grid& grid,
                                         placement pl = placement::row_blocks, op o = op::none) {
@@ -140,6 +159,13 @@ template <scalar T, index I>
 [[nodiscard]] spmm_plan<T, I> plan_spmm(csr_matrix<T, I>&& A, const pe_grid& grid,
                                         placement pl = placement::row_blocks, op o = op::none) {
     return spmm_plan<T, I>(std::move(A), grid, pl, o);
+}
+
+/// Borrows A, as plan_spmv(borrow(A), ...) does (row_blocks, op::none only).
+template <scalar T, index I>
+[[nodiscard]] spmm_plan<T, I> plan_spmm(borrowed_matrix<T, I> A, const pe_grid& grid,
+                                        placement pl = placement::row_blocks, op o = op::none) {
+    return spmm_plan<T, I>(A, grid, pl, o);
 }
 
 } // namespace waferblas

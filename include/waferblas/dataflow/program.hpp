@@ -32,6 +32,7 @@
 #include "../core/scalar.hpp"
 #include "../kernels/diagonal_chunks.hpp"
 #include "../kernels/row_blocks.hpp"
+#include "../sparse/borrowed_matrix.hpp"
 #include "../sparse/convert.hpp"
 #include "../sparse/csr_matrix.hpp"
 #include "checkerboard_blocks.hpp"
@@ -82,6 +83,18 @@ public:
         if (o == op::none) return sparse_program(std::move(A), grid, pl, o, layout);
         return sparse_program(apply_op(A, o), grid, pl, o, layout);
     }
+    /// Borrows A: the program keeps only the partition and reads A's arrays at every use (see
+    /// sparse/borrowed_matrix.hpp), so it costs O(PEs log rows) to lower. Only a program that would
+    /// keep A's arrays as they are can borrow them: placement::row_blocks, op::none,
+    /// spmv_layout::csr (invalid_argument_error otherwise; the other programs store a rearranged copy).
+    [[nodiscard]] static sparse_program lower(borrowed_matrix<T, I> A, const pe_grid& grid, placement pl, op o = op::none,
+                                              spmv_layout layout = spmv_layout::csr) {
+        if (pl != placement::row_blocks || o != op::none || layout != spmv_layout::csr)
+            throw invalid_argument_error(std::string("sparse_program::lower: a borrowed matrix needs placement::row_blocks, op::none and "
+                                                     "spmv_layout::csr (asked: ") + to_string(pl) + ", op::" + to_string(o) + ", spmv_layout " +
+                                         std::to_string(static_cast<int>(layout)) + "); those plans keep a rearranged copy of A");
+        return sparse_program(A.get(), grid);
+    }
 
     [[nodiscard]] const pe_grid& grid() const noexcept { return grid_; }
     [[nodiscard]] waferblas::placement placement() const noexcept { return placement_; }
@@ -90,6 +103,8 @@ public:
     [[nodiscard]] I rows() const noexcept { return rows_; }
     [[nodiscard]] I cols() const noexcept { return cols_; }
     [[nodiscard]] std::size_t nnz() const noexcept { return nnz_; }
+    /// Whether the program reads a borrowed matrix in place (lower(borrowed_matrix, ...)).
+    [[nodiscard]] bool borrows_matrix() const noexcept { return borrowed_ != nullptr; }
 
     /// placement::row_blocks: op(A) in CSR (a copy, its values put back in CSR order when the
     /// program keeps them in diagonal chunks, its rows when it keeps them in order of length) and
@@ -97,7 +112,7 @@ public:
     [[nodiscard]] csr_matrix<T, I> matrix() const {
         require(placement::row_blocks);
         if (!row_order_.empty()) {
-            auto ptr = original_row_ptr<I>(A_.row_ptr(), row_order_);
+            auto ptr = original_row_ptr<I>(A_.row_ptr(), row_order_); // reordered: never borrowed
             auto idx = detail::large_vector<I>(nnz_);
             auto val = detail::large_vector<T>(nnz_);
             copy_rows_reordered<false, I, I>(ptr, A_.row_ptr(), row_order_, A_.col_idx(), idx);
@@ -106,7 +121,7 @@ public:
             csr.values_all_one = A_.all_values_one();
             return csr_matrix<T, I>(unchecked, std::move(csr), detail::values_noted);
         }
-        if (chunks_.empty()) return A_;
+        if (chunks_.empty()) return kept();
         auto values = detail::large_vector<T>(nnz_);
         values_to_csr_order<T, I>(chunks_, A_.row_ptr(), A_.values(), values);
         return csr_matrix<T, I>(unchecked, rows_, cols_, detail::large_copy(A_.row_ptr()), detail::large_copy(A_.col_idx()), std::move(values));
@@ -121,7 +136,8 @@ public:
     /// stored_row_order() where it is not empty.
     [[nodiscard]] kernels::row_blocks_view<T, I> row_blocks() const {
         require(placement::row_blocks);
-        return {A_.row_ptr(), A_.col_idx(), A_.values(), &part_, A_.all_values_one(), chunks_.empty() ? nullptr : &chunks_,
+        const csr_matrix<T, I>& A = kept();
+        return {A.row_ptr(), A.col_idx(), A.values(), &part_, A.all_values_one(), chunks_.empty() ? nullptr : &chunks_,
                 row_order_.empty() ? nullptr : row_order_.data()};
     }
     /// placement::row_blocks: chain position of the PE that owns x[j] — the owner of row j for
@@ -148,7 +164,15 @@ public:
 
     /// Replaces the values with those of A, which must have the pattern the program was lowered
     /// from (checked: invalid_argument_error otherwise). O(nnz); the analysis is kept.
+    /// A program that borrows its matrix reads the values in place: refresh_values of that matrix
+    /// has nothing to do, and of another one throws (plan again to read it).
     void refresh_values(const csr_matrix<T, I>& A) {
+        if (borrowed_ != nullptr) {
+            if (&A != &kept())
+                throw invalid_argument_error("refresh_values: the program borrows its matrix and reads its values in place; "
+                                             "change them in that matrix, or lower again to read another one");
+            return;
+        }
         csr_matrix<T, I> transposed;
         if (op_ != op::none) transposed = apply_op(A, op_);
         const csr_matrix<T, I>& opA = op_ == op::none ? A : transposed;
@@ -199,6 +223,31 @@ private:
             blocks_ = make_checkerboard_blocks<T, I>(opA.cols(), opA.row_ptr(), opA.col_idx(), opA.values(), grid);
             pattern_row_ptr_ = detail::large_copy(opA.row_ptr());
         }
+    }
+
+    /// Borrows A (row_blocks, op::none, CSR layout): the partition and where A's arrays lie.
+    sparse_program(const csr_matrix<T, I>& A, const pe_grid& grid)
+        : grid_(grid), placement_(placement::row_blocks), op_(op::none), rows_(A.rows()), cols_(A.cols()),
+          nnz_(static_cast<std::size_t>(A.nnz())), part_(partition_rows_by_nnz<I>(A.row_ptr(), grid.size())), borrowed_(&A),
+          borrowed_arrays_{A.row_ptr().data(), A.col_idx().data(), A.values().data()} {}
+
+    /// The CSR matrix the row_blocks kernels read: the program's own, or the borrowed one, checked
+    /// to be the matrix it was lowered from (an assignment to it moves its arrays or changes its
+    /// shape: reading it with this partition could run past its ends).
+    [[nodiscard]] const csr_matrix<T, I>& kept() const {
+        if (borrowed_ == nullptr) return A_;
+        const csr_matrix<T, I>& A = *borrowed_;
+        const bool same_shape = A.rows() == rows_ && A.cols() == cols_ && static_cast<std::size_t>(A.nnz()) == nnz_;
+        if (same_shape && A.row_ptr().data() == borrowed_arrays_.row_ptr && A.col_idx().data() == borrowed_arrays_.col_idx &&
+            A.values().data() == borrowed_arrays_.values)
+            return A;
+        const auto shape = [](auto r, auto c, auto n) {
+            return std::to_string(r) + "x" + std::to_string(c) + " with " + std::to_string(n) + " nonzeros";
+        };
+        throw invalid_argument_error("sparse_program: the borrowed matrix, " + shape(rows_, cols_, nnz_) +
+                                     " when lowered, was assigned to since (" +
+                                     (same_shape ? std::string("its arrays moved") : "now " + shape(A.rows(), A.cols(), A.nnz())) +
+                                     "); lower again");
     }
 
     /// row_blocks: the matrix the program keeps, its values in the order of the chunks it sets in
@@ -259,7 +308,7 @@ private:
     void count_gathers(traffic_counts& t) const {
         const std::size_t P = grid_.size();
         t.x_used.assign(P, 0), t.x_gathered.assign(P, 0), t.x_served.assign(P, 0), t.gather_hops.assign(P, 0);
-        const auto col_idx = A_.col_idx();
+        const auto col_idx = kept().col_idx();
         const bool square = rows_ == cols_;
         auto seen = detail::large_vector<Mark>(static_cast<std::size_t>(cols_), static_cast<Mark>(P));
         for (std::size_t p = 0; p < P; ++p) {
@@ -329,7 +378,13 @@ private:
     row_partition<I> part_;            // row_blocks (set before A_, which the chunks need)
     diagonal_chunks<I> chunks_;        // row_blocks: rows stored as diagonal chunks (A_'s values in their order)
     std::vector<I> row_order_;         // row_blocks: A_'s row q is row row_order_[q] of op(A) (empty: in place)
-    csr_matrix<T, I> A_;               // row_blocks
+    csr_matrix<T, I> A_;               // row_blocks, unless borrowed
+    const csr_matrix<T, I>* borrowed_ = nullptr; // row_blocks: the caller's matrix, read in place (then A_ is empty)
+    struct {
+        const I* row_ptr = nullptr;
+        const I* col_idx = nullptr;
+        const T* values = nullptr;
+    } borrowed_arrays_; // where the borrowed matrix's arrays lay when lowered
     checkerboard_blocks<T, I> blocks_; // checkerboard
     std::vector<I> pattern_row_ptr_;   // checkerboard: to check refresh_values
     // both: counted by the first traffic() call; kept by copies, which have the same pattern.
