@@ -25,6 +25,7 @@
 #include "sparse/convert.hpp"
 #include "sparse/coo_matrix.hpp"
 #include "sparse/csc_matrix.hpp"
+#include "sparse/borrowed_matrix.hpp"
 #include "sparse/csr_matrix.hpp"
 
 #include "generators.hpp"
