@@ -22,10 +22,10 @@
 #include "core/scalar.hpp"
 #include "core/vector_view.hpp"
 
+#include "sparse/borrowed_matrix.hpp"
 #include "sparse/convert.hpp"
 #include "sparse/coo_matrix.hpp"
 #include "sparse/csc_matrix.hpp"
-#include "sparse/borrowed_matrix.hpp"
 #include "sparse/csr_matrix.hpp"
 
 #include "generators.hpp"
