@@ -6,6 +6,7 @@
 #include <complex>
 #include <cstdint>
 #include <limits>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -198,13 +199,21 @@ TEST_CASE("a borrowing plan refuses a matrix assigned to after planning, refresh
     const auto B = generators::banded<double>(40, 2, 2, 3);
     CHECK_THROWS_WITH_AS(plan_spmv(borrow(B), pe_grid{2, 2}, placement::checkerboard),
                          "sparse_program::lower: a borrowed matrix needs placement::row_blocks, op::none and spmv_layout::csr (asked: "
-                         "checkerboard, op::none, spmv_layout 0); those plans keep a rearranged copy of A",
+                         "checkerboard, op::none, spmv_layout::csr); those plans keep a rearranged copy of A",
                          invalid_argument_error);
-    CHECK_THROWS_AS(plan_spmv(borrow(B), pe_grid{2, 2}, placement::row_blocks, op::transpose), invalid_argument_error);
+    CHECK_THROWS_WITH_AS(plan_spmv(borrow(B), pe_grid{2, 2}, placement::row_blocks, op::transpose),
+                         "sparse_program::lower: a borrowed matrix needs placement::row_blocks, op::none and spmv_layout::csr (asked: "
+                         "row_blocks, op::transpose, spmv_layout::csr); those plans keep a rearranged copy of A",
+                         invalid_argument_error);
     CHECK_THROWS_AS(plan_spmv(borrow(B), pe_grid{2, 2}, placement::row_blocks, op::none, spmv_layout::diagonal_chunks), invalid_argument_error);
-    CHECK_THROWS_AS(plan_spmv(borrow(B), pe_grid{2, 2}, placement::row_blocks, op::none, spmv_layout::rows_by_length), invalid_argument_error);
+    CHECK_THROWS_WITH_AS(plan_spmv(borrow(B), pe_grid{2, 2}, placement::row_blocks, op::none, spmv_layout::rows_by_length),
+                         "sparse_program::lower: a borrowed matrix needs placement::row_blocks, op::none and spmv_layout::csr (asked: "
+                         "row_blocks, op::none, spmv_layout::rows_by_length); those plans keep a rearranged copy of A",
+                         invalid_argument_error);
     CHECK_THROWS_AS(plan_spmm(borrow(B), pe_grid{2, 2}, placement::checkerboard), invalid_argument_error);
 }
+
+static_assert(std::string_view(to_string(spmv_layout::diagonal_chunks)) == "diagonal_chunks");
 
 template <class M>
 concept borrowable = requires(M&& m) { borrow(std::forward<M>(m)); };

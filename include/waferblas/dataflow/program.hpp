@@ -91,8 +91,8 @@ public:
                                               spmv_layout layout = spmv_layout::csr) {
         if (pl != placement::row_blocks || o != op::none || layout != spmv_layout::csr)
             throw invalid_argument_error(std::string("sparse_program::lower: a borrowed matrix needs placement::row_blocks, op::none and "
-                                                     "spmv_layout::csr (asked: ") + to_string(pl) + ", op::" + to_string(o) + ", spmv_layout " +
-                                         std::to_string(static_cast<int>(layout)) + "); those plans keep a rearranged copy of A");
+                                                     "spmv_layout::csr (asked: ") + to_string(pl) + ", op::" + to_string(o) + ", spmv_layout::" + to_string(layout) +
+                                         "); those plans keep a rearranged copy of A");
         return sparse_program(A.get(), grid);
     }
 

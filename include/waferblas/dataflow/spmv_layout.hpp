@@ -26,4 +26,13 @@ enum class spmv_layout {
     rows_by_length,
 };
 
+[[nodiscard]] constexpr const char* to_string(spmv_layout l) noexcept {
+    switch (l) {
+    case spmv_layout::csr: return "csr";
+    case spmv_layout::diagonal_chunks: return "diagonal_chunks";
+    case spmv_layout::rows_by_length: return "rows_by_length";
+    }
+    return "?";
+}
+
 } // namespace waferblas
