@@ -260,7 +260,7 @@ TEST_CASE("a plan whose PEs split no row runs as one pass over its rows on one t
     const auto rmat = generators::rmat<double>(14, 16, 6);
     for (const auto& [name, A] : {std::pair<std::string, const csr_matrix<double>&>{"banded", band}, {"rmat", rmat}})
         for (const spmv_layout layout : {spmv_layout::csr, spmv_layout::rows_by_length, spmv_layout::diagonal_chunks}) {
-            INFO(name << ", layout " << static_cast<int>(layout));
+            INFO(name << ", layout " << to_string(layout));
             const auto plan = plan_spmv(A, pe_grid{1, 4}, placement::row_blocks, op::none, layout);
             if (name == "banded") REQUIRE_FALSE(plan.program().partition().splits_rows); // the one-pass path
             const auto x = random_vector<double>(static_cast<std::size_t>(A.cols()), 31);

@@ -91,7 +91,8 @@ public:
                                               spmv_layout layout = spmv_layout::csr) {
         if (pl != placement::row_blocks || o != op::none || layout != spmv_layout::csr)
             throw invalid_argument_error(std::string("sparse_program::lower: a borrowed matrix needs placement::row_blocks, op::none and "
-                                                     "spmv_layout::csr (asked: ") + to_string(pl) + ", op::" + to_string(o) + ", spmv_layout::" + to_string(layout) +
+                                                     "spmv_layout::csr (asked: ") +
+                                         to_string(pl) + ", op::" + to_string(o) + ", spmv_layout::" + to_string(layout) +
                                          "); those plans keep a rearranged copy of A");
         return sparse_program(A.get(), grid);
     }
@@ -177,9 +178,8 @@ public:
         if (op_ != op::none) transposed = apply_op(A, op_);
         const csr_matrix<T, I>& opA = op_ == op::none ? A : transposed;
         if (opA.rows() != rows_ || opA.cols() != cols_ || static_cast<std::size_t>(opA.nnz()) != nnz_)
-            throw invalid_argument_error("refresh_values: matrix is " + std::to_string(A.rows()) + "x" +
-                                         std::to_string(A.cols()) + " with " + std::to_string(A.nnz()) +
-                                         " nonzeros; the program was lowered from a different shape or count");
+            throw invalid_argument_error("refresh_values: matrix is " + shape_text(A.rows(), A.cols(), static_cast<std::size_t>(A.nnz())) +
+                                         "; the program was lowered from a different shape or count");
         const auto same_pattern = [&](std::span<const I> ptr, std::span<const I> idx) {
             return std::equal(ptr.begin(), ptr.end(), opA.row_ptr().begin()) &&
                    std::equal(idx.begin(), idx.end(), opA.col_idx().begin());
@@ -241,13 +241,16 @@ private:
         if (same_shape && A.row_ptr().data() == borrowed_arrays_.row_ptr && A.col_idx().data() == borrowed_arrays_.col_idx &&
             A.values().data() == borrowed_arrays_.values)
             return A;
-        const auto shape = [](auto r, auto c, auto n) {
-            return std::to_string(r) + "x" + std::to_string(c) + " with " + std::to_string(n) + " nonzeros";
-        };
-        throw invalid_argument_error("sparse_program: the borrowed matrix, " + shape(rows_, cols_, nnz_) +
+        throw invalid_argument_error("sparse_program: the borrowed matrix, " + shape_text(rows_, cols_, nnz_) +
                                      " when lowered, was assigned to since (" +
-                                     (same_shape ? std::string("its arrays moved") : "now " + shape(A.rows(), A.cols(), A.nnz())) +
+                                     (same_shape ? std::string("its arrays moved")
+                                                 : "now " + shape_text(A.rows(), A.cols(), static_cast<std::size_t>(A.nnz()))) +
                                      "); lower again");
+    }
+
+    /// "RxC with N nonzeros", for the messages that set a matrix against the lowered one.
+    [[nodiscard]] static std::string shape_text(I rows, I cols, std::size_t nnz) {
+        return std::to_string(rows) + "x" + std::to_string(cols) + " with " + std::to_string(nnz) + " nonzeros";
     }
 
     /// row_blocks: the matrix the program keeps, its values in the order of the chunks it sets in
