@@ -2,12 +2,16 @@
 // CSR and CSC operands, strided vectors, and plans on grids from 1x1 to 16x16 in both placements.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <complex>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -173,44 +177,140 @@ TEST_CASE_TEMPLATE("a plan that borrows A copies nothing, reads A's current valu
     }
 }
 
-TEST_CASE("a borrowing plan refuses a matrix assigned to after planning, refreshes of another matrix, and plans that rearrange A") {
+TEST_CASE("a borrowing plan refuses a matrix assigned to or moved from after planning, refreshes of another matrix, and plans "
+          "that rearrange A") {
     auto A = generators::banded<double>(50, 2, 1, 9);
     auto plan = plan_spmv(borrow(A), pe_grid{2, 2});
     std::vector<double> x(50, 1.0), y(50);
     plan.refresh_values(A); // its own matrix: the values are read in place anyway
     CHECK_THROWS_WITH_AS(plan.refresh_values(csr_matrix<double>(A)),
                          "refresh_values: the program borrows its matrix and reads its values in place; change them in that matrix, "
-                         "or lower again to read another one",
+                         "or plan again to read another one",
                          invalid_argument_error);
     const auto copy = plan; // copies borrow the same matrix
     CHECK(copy.program().borrows_matrix());
     A = generators::banded<double>(50, 2, 1, 10); // the same shape, new arrays
-    CHECK_THROWS_WITH_AS(plan.execute(1.0, x, 0.0, y),
-                         "sparse_program: the borrowed matrix, 50x50 with 196 nonzeros when lowered, was assigned to since (its arrays "
-                         "moved); lower again",
-                         invalid_argument_error);
+    const std::string replaced = "sparse_program: the borrowed matrix, 50x50 with 196 nonzeros when lowered, was assigned to since (its "
+                                 "arrays were replaced); plan again from the matrix that holds the arrays now";
+    CHECK_THROWS_WITH_AS(plan.execute(1.0, x, 0.0, y), replaced.c_str(), invalid_argument_error);
+    CHECK_THROWS_WITH_AS(plan.refresh_values(A), replaced.c_str(), invalid_argument_error);
     CHECK_THROWS_AS(copy.statistics(), invalid_argument_error);
     A = csr_matrix<double>(60, 50);
     CHECK_THROWS_WITH_AS(plan.execute(1.0, x, 0.0, y),
                          "sparse_program: the borrowed matrix, 50x50 with 196 nonzeros when lowered, was assigned to since (now 60x50 "
-                         "with 0 nonzeros); lower again",
+                         "with 0 nonzeros); plan again from the matrix that holds the arrays now",
                          invalid_argument_error);
 
     const auto B = generators::banded<double>(40, 2, 2, 3);
+    const std::string needs = "sparse_program::lower: a borrowed matrix needs placement::row_blocks, op::none and spmv_layout::csr (asked: ";
+    const std::string copy_kept = "); those plans keep a rearranged copy of A: plan from A itself";
     CHECK_THROWS_WITH_AS(plan_spmv(borrow(B), pe_grid{2, 2}, placement::checkerboard),
-                         "sparse_program::lower: a borrowed matrix needs placement::row_blocks, op::none and spmv_layout::csr (asked: "
-                         "checkerboard, op::none, spmv_layout::csr); those plans keep a rearranged copy of A",
-                         invalid_argument_error);
+                         (needs + "placement::checkerboard, op::none, spmv_layout::csr" + copy_kept).c_str(), invalid_argument_error);
     CHECK_THROWS_WITH_AS(plan_spmv(borrow(B), pe_grid{2, 2}, placement::row_blocks, op::transpose),
-                         "sparse_program::lower: a borrowed matrix needs placement::row_blocks, op::none and spmv_layout::csr (asked: "
-                         "row_blocks, op::transpose, spmv_layout::csr); those plans keep a rearranged copy of A",
-                         invalid_argument_error);
-    CHECK_THROWS_AS(plan_spmv(borrow(B), pe_grid{2, 2}, placement::row_blocks, op::none, spmv_layout::diagonal_chunks), invalid_argument_error);
+                         (needs + "placement::row_blocks, op::transpose, spmv_layout::csr" + copy_kept).c_str(), invalid_argument_error);
+    CHECK_THROWS_WITH_AS(plan_spmv(borrow(B), pe_grid{2, 2}, placement::row_blocks, op::none, spmv_layout::diagonal_chunks),
+                         (needs + "placement::row_blocks, op::none, spmv_layout::diagonal_chunks" + copy_kept).c_str(), invalid_argument_error);
     CHECK_THROWS_WITH_AS(plan_spmv(borrow(B), pe_grid{2, 2}, placement::row_blocks, op::none, spmv_layout::rows_by_length),
-                         "sparse_program::lower: a borrowed matrix needs placement::row_blocks, op::none and spmv_layout::csr (asked: "
-                         "row_blocks, op::none, spmv_layout::rows_by_length); those plans keep a rearranged copy of A",
+                         (needs + "placement::row_blocks, op::none, spmv_layout::rows_by_length" + copy_kept).c_str(), invalid_argument_error);
+    CHECK_THROWS_WITH_AS(plan_spmm(borrow(B), pe_grid{2, 2}, placement::checkerboard),
+                         (needs + "placement::checkerboard, op::none, spmv_layout::csr" + copy_kept).c_str(), invalid_argument_error);
+    CHECK_THROWS_WITH_AS(plan_spmm(borrow(B), pe_grid{2, 2}, placement::row_blocks, op::conj_transpose),
+                         (needs + "placement::row_blocks, op::conj_transpose, spmv_layout::csr" + copy_kept).c_str(), invalid_argument_error);
+}
+
+TEST_CASE("a borrowing plan tells its matrix's new arrays from the old ones even where they lie at the old addresses") {
+    // An allocator hands freed blocks out again: after A's arrays are freed, a copy of another
+    // matrix of A's shape and count often lands on them. The plan must still refuse it (its
+    // partition does not fit C's rows: on a chain, a row split where none was planned).
+    auto A = generators::banded<double>(50, 2, 1, 9);
+    const auto C = generators::banded<double>(50, 1, 2, 11); // 196 nonzeros too, another pattern
+    REQUIRE(C.nnz() == A.nnz());
+    const auto plan = plan_spmv(borrow(A), pe_grid{1, 3});
+    const std::array<const void*, 3> arrays{A.row_ptr().data(), A.col_idx().data(), std::as_const(A).values().data()};
+    A = csr_matrix<double>(50, 50); // frees A's arrays
+    A = C;
+    INFO("arrays at the old addresses: row pointer ", A.row_ptr().data() == arrays[0], ", column indices ", A.col_idx().data() == arrays[1],
+         ", values ", std::as_const(A).values().data() == arrays[2]);
+    std::vector<double> x(50, 1.0), y(50);
+    CHECK_THROWS_WITH_AS(plan.execute(backend::sequential{}, 1.0, x, 0.0, y),
+                         "sparse_program: the borrowed matrix, 50x50 with 196 nonzeros when lowered, was assigned to since (its arrays "
+                         "were replaced); plan again from the matrix that holds the arrays now",
                          invalid_argument_error);
-    CHECK_THROWS_AS(plan_spmm(borrow(B), pe_grid{2, 2}, placement::checkerboard), invalid_argument_error);
+}
+
+TEST_CASE("a borrowing plan refuses a matrix moved from, and a moved-from plan refuses to run") {
+    auto A = generators::rmat<double>(8, 6, 5);
+    const auto x = random_vector<double>(static_cast<std::size_t>(A.cols()), 2);
+    std::vector<double> want(static_cast<std::size_t>(A.rows())), got(want.size());
+    plan_spmv(A, pe_grid{1, 2}).execute(backend::sequential{}, 1.0, x, 0.0, want);
+
+    auto borrowing = plan_spmv(borrow(A), pe_grid{1, 2});
+    const auto moved_to = std::move(A); // NOLINT(bugprone-use-after-move): the plan still points at A
+    CHECK_THROWS_WITH_AS(borrowing.execute(backend::sequential{}, 1.0, x, 0.0, got),
+                         ("sparse_program: the borrowed matrix, 256x256 with " + std::to_string(moved_to.nnz()) +
+                          " nonzeros when lowered, was moved from since; plan again from the matrix that holds the arrays now")
+                             .c_str(),
+                         invalid_argument_error);
+    A = moved_to; // a copy: other arrays
+    CHECK_THROWS_AS(borrowing.execute(backend::sequential{}, 1.0, x, 0.0, got), invalid_argument_error);
+    borrowing = plan_spmv(borrow(A), pe_grid{1, 2});
+    borrowing.execute(backend::sequential{}, 1.0, x, 0.0, got);
+    CHECK(got == want);
+
+    // Plans moved from, borrowing or not, SpMV and SpMM: their partition went with the move.
+    const std::string moved_from = "sparse_program: the program was moved from; assign a program to it before use";
+    auto copying = plan_spmv(A, pe_grid{1, 2});
+    for (auto* p : {&borrowing, &copying}) {
+        const auto taken = std::move(*p);
+        std::fill(got.begin(), got.end(), 0.0);
+        taken.execute(backend::sequential{}, 1.0, x, 0.0, got);
+        CHECK(got == want);
+        CHECK_THROWS_WITH_AS(p->execute(backend::sequential{}, 1.0, x, 0.0, got), moved_from.c_str(), invalid_argument_error);
+        CHECK_THROWS_WITH_AS((void)p->statistics(), moved_from.c_str(), invalid_argument_error);
+        CHECK_THROWS_WITH_AS(p->refresh_values(A), moved_from.c_str(), invalid_argument_error);
+        *p = taken; // assigned to again: usable
+        p->execute(backend::sequential{}, 1.0, x, 0.0, got);
+        CHECK(got == want);
+    }
+    // Assignments between a borrowing and a copying plan take the other's kind along.
+    std::swap(borrowing, copying);
+    CHECK(copying.program().borrows_matrix());
+    CHECK_FALSE(borrowing.program().borrows_matrix());
+    for (const auto* p : {&borrowing, &copying}) {
+        std::fill(got.begin(), got.end(), 0.0);
+        p->execute(backend::sequential{}, 1.0, x, 0.0, got);
+        CHECK(got == want);
+    }
+    auto spmm = plan_spmm(borrow(A), pe_grid{1, 2});
+    const auto spmm_taken = std::move(spmm);
+    std::vector<double> Bd(static_cast<std::size_t>(A.cols()) * 2, 1.0), Cd(static_cast<std::size_t>(A.rows()) * 2);
+    CHECK_THROWS_WITH_AS(spmm.execute(backend::sequential{}, 1.0, matrix_view<const double>(Bd.data(), A.cols(), 2), 0.0,
+                                      matrix_view<double>(Cd.data(), A.rows(), 2)),
+                         moved_from.c_str(), invalid_argument_error);
+}
+
+TEST_CASE("a borrowing SpMM plan reads A's current values, a matrix of ones included, and refuses A assigned to") {
+    const auto R = generators::rmat<double>(8, 6, 7);
+    auto A = csr_matrix<double>(R.rows(), R.cols(), {R.row_ptr().begin(), R.row_ptr().end()}, {R.col_idx().begin(), R.col_idx().end()},
+                                std::vector<double>(static_cast<std::size_t>(R.nnz()), 1.0));
+    REQUIRE(A.all_values_one());
+    const std::size_t k = 5, m = static_cast<std::size_t>(A.rows()), n = static_cast<std::size_t>(A.cols());
+    const auto b = random_vector<double>(n * k, 3);
+    const auto run = [&](const auto& plan) {
+        std::vector<double> c(m * k, 0.5);
+        plan.execute(backend::sequential{}, 2.0, matrix_view<const double>(b.data(), n, k), -1.0, matrix_view<double>(c.data(), m, k));
+        return c;
+    };
+    const auto plan = plan_spmm(borrow(A), pe_grid{1, 3});
+    CHECK(first_difference(run(plan), run(plan_spmm(A, pe_grid{1, 3}))) == -1);
+    A.values()[3] = -4.0; // no longer all ones: the next execution reads the values
+    REQUIRE_FALSE(A.all_values_one());
+    CHECK(first_difference(run(plan), run(plan_spmm(A, pe_grid{1, 3}))) == -1);
+    CHECK(model::to_text(model::estimate(plan, model::wse2(), k)) ==
+          model::to_text(model::estimate(plan_spmm(A, pe_grid{1, 3}), model::wse2(), k)));
+    A = generators::rmat<double>(8, 6, 8);
+    CHECK_THROWS_AS(run(plan), invalid_argument_error);
+    CHECK_THROWS_AS((void)model::estimate(plan, model::wse2(), k), invalid_argument_error);
 }
 
 static_assert(std::string_view(to_string(spmv_layout::diagonal_chunks)) == "diagonal_chunks");
@@ -219,6 +319,10 @@ template <class M>
 concept borrowable = requires(M&& m) { borrow(std::forward<M>(m)); };
 static_assert(borrowable<const csr_matrix<double>&> && borrowable<csr_matrix<float>&>);
 static_assert(!borrowable<csr_matrix<double>> && !borrowable<const csr_matrix<double>&&>, "a temporary would dangle");
+static_assert(std::is_constructible_v<borrowed_matrix<double>, csr_matrix<double>&> &&
+                  !std::is_constructible_v<borrowed_matrix<double>, csr_matrix<double>> &&
+                  !std::is_constructible_v<borrowed_matrix<double>, const csr_matrix<double>&&>,
+              "nor through the constructor");
 
 TEST_CASE("a plan gives identical results run to run and from several threads sharing it") {
     const auto A = generators::rmat<double>(10, 8, 3);

@@ -13,7 +13,8 @@
 // row_blocks with the CSR layout only). execute() is const
 // and safe to call from several threads at once on one plan (each call has its own scratch). x and
 // y (B and C) must not overlap.
-// refresh_values() must not run concurrently with execute().
+// refresh_values() must not run concurrently with execute(), nor, for a plan that borrows A, any
+// change to A (even the non-const A.values(), which clears A's all-ones note).
 #pragma once
 
 #include <cstddef>
@@ -136,11 +137,11 @@ template <scalar T, index I>
     return spmv_plan<T, I>(std::move(A), grid, pl, o, layout);
 }
 
-/// Borrows A (borrow(A)): the plan copies nothing, builds in O(PEs log rows) time, and reads A's
-/// arrays, current values included, at every execution; A must outlive the plan and must not be
-/// assigned to meanwhile (execute then throws, when the assignment moved A's arrays or changed its
-/// shape, as it does unless an earlier assignment freed them). row_blocks with spmv_layout::csr and
-/// op::none only (invalid_argument_error otherwise). The same sums as a copying plan, bit for bit.
+/// Borrows A (borrow(A)): the plan copies nothing, builds in O(PEs log rows) time, and reads A,
+/// current values included, at every execution; the object A must outlive the plan and stay where
+/// it is (sparse/borrowed_matrix.hpp). After an assignment to A or a move from it, every use of the
+/// plan throws invalid_argument_error (plan again). row_blocks with spmv_layout::csr and op::none
+/// only (invalid_argument_error otherwise). The same sums as a copying plan, bit for bit.
 template <scalar T, index I>
 [[nodiscard]] spmv_plan<T, I> plan_spmv(borrowed_matrix<T, I> A, const pe_grid& grid,
                                         placement pl = placement::row_blocks, op o = op::none,

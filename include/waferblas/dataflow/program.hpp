@@ -92,8 +92,8 @@ public:
         if (pl != placement::row_blocks || o != op::none || layout != spmv_layout::csr)
             throw invalid_argument_error(std::string("sparse_program::lower: a borrowed matrix needs placement::row_blocks, op::none and "
                                                      "spmv_layout::csr (asked: ") +
-                                         to_string(pl) + ", op::" + to_string(o) + ", spmv_layout::" + to_string(layout) +
-                                         "); those plans keep a rearranged copy of A");
+                                         "placement::" + to_string(pl) + ", op::" + to_string(o) + ", spmv_layout::" + to_string(layout) +
+                                         "); those plans keep a rearranged copy of A: plan from A itself");
         return sparse_program(A.get(), grid);
     }
 
@@ -155,7 +155,7 @@ public:
     /// marks; later calls (from any thread) return the same counts. The pattern fixes them, so
     /// refresh_values keeps them, and so do copies of the program.
     [[nodiscard]] const traffic_counts& traffic() const {
-        if (traffic_.moved_from()) throw invalid_argument_error("sparse_program::traffic: the program was moved from");
+        require_lowered();
         return traffic_.get([this](traffic_counts& t) {
             if (placement_ == placement::checkerboard) count_multicasts_and_reductions(t);
             else if (grid_.size() < std::numeric_limits<std::uint32_t>::max()) count_gathers<std::uint32_t>(t);
@@ -168,10 +168,11 @@ public:
     /// A program that borrows its matrix reads the values in place: refresh_values of that matrix
     /// has nothing to do, and of another one throws (plan again to read it).
     void refresh_values(const csr_matrix<T, I>& A) {
+        require_lowered();
         if (borrowed_ != nullptr) {
             if (&A != &kept())
                 throw invalid_argument_error("refresh_values: the program borrows its matrix and reads its values in place; "
-                                             "change them in that matrix, or lower again to read another one");
+                                             "change them in that matrix, or plan again to read another one");
             return;
         }
         csr_matrix<T, I> transposed;
@@ -229,23 +230,23 @@ private:
     sparse_program(const csr_matrix<T, I>& A, const pe_grid& grid)
         : grid_(grid), placement_(placement::row_blocks), op_(op::none), rows_(A.rows()), cols_(A.cols()),
           nnz_(static_cast<std::size_t>(A.nnz())), part_(partition_rows_by_nnz<I>(A.row_ptr(), grid.size())), borrowed_(&A),
-          borrowed_arrays_{A.row_ptr().data(), A.col_idx().data(), A.values().data()} {}
+          borrowed_generation_(A.storage().generation) {}
 
     /// The CSR matrix the row_blocks kernels read: the program's own, or the borrowed one, checked
-    /// to be the matrix it was lowered from (an assignment to it moves its arrays or changes its
-    /// shape: reading it with this partition could run past its ends).
+    /// to hold still the arrays the program was lowered from (after an assignment to it or a move
+    /// from it, reading it with this partition could run past its ends).
     [[nodiscard]] const csr_matrix<T, I>& kept() const {
         if (borrowed_ == nullptr) return A_;
         const csr_matrix<T, I>& A = *borrowed_;
+        if (A.storage().generation == borrowed_generation_) return A;
+        const bool moved_from = A.row_ptr().empty(); // no constructed matrix has an empty row pointer
         const bool same_shape = A.rows() == rows_ && A.cols() == cols_ && static_cast<std::size_t>(A.nnz()) == nnz_;
-        if (same_shape && A.row_ptr().data() == borrowed_arrays_.row_ptr && A.col_idx().data() == borrowed_arrays_.col_idx &&
-            A.values().data() == borrowed_arrays_.values)
-            return A;
-        throw invalid_argument_error("sparse_program: the borrowed matrix, " + shape_text(rows_, cols_, nnz_) +
-                                     " when lowered, was assigned to since (" +
-                                     (same_shape ? std::string("its arrays moved")
-                                                 : "now " + shape_text(A.rows(), A.cols(), static_cast<std::size_t>(A.nnz()))) +
-                                     "); lower again");
+        throw invalid_argument_error("sparse_program: the borrowed matrix, " + shape_text(rows_, cols_, nnz_) + " when lowered, " +
+                                     (moved_from   ? std::string("was moved from since")
+                                      : same_shape ? std::string("was assigned to since (its arrays were replaced)")
+                                                   : "was assigned to since (now " +
+                                                         shape_text(A.rows(), A.cols(), static_cast<std::size_t>(A.nnz())) + ")") +
+                                     "; plan again from the matrix that holds the arrays now");
     }
 
     /// "RxC with N nonzeros", for the messages that set a matrix against the lowered one.
@@ -367,7 +368,13 @@ private:
         return A;
     }
 
+    /// Every reader of the lowered arrays comes through here: a moved-from program gave its arrays
+    /// and partition away, and a kernel would read past them.
+    void require_lowered() const {
+        if (traffic_.moved_from()) throw invalid_argument_error("sparse_program: the program was moved from; assign a program to it before use");
+    }
     void require(waferblas::placement want) const {
+        require_lowered();
         if (placement_ != want)
             throw invalid_argument_error(std::string("sparse_program: asked for the ") + to_string(want) +
                                          " layout of a program placed as " + to_string(placement_));
@@ -383,11 +390,7 @@ private:
     std::vector<I> row_order_;         // row_blocks: A_'s row q is row row_order_[q] of op(A) (empty: in place)
     csr_matrix<T, I> A_;               // row_blocks, unless borrowed
     const csr_matrix<T, I>* borrowed_ = nullptr; // row_blocks: the caller's matrix, read in place (then A_ is empty)
-    struct {
-        const I* row_ptr = nullptr;
-        const I* col_idx = nullptr;
-        const T* values = nullptr;
-    } borrowed_arrays_; // where the borrowed matrix's arrays lay when lowered
+    std::uint64_t borrowed_generation_ = 0;      // the borrowed matrix's arrays when lowered (compressed::generation)
     checkerboard_blocks<T, I> blocks_; // checkerboard
     std::vector<I> pattern_row_ptr_;   // checkerboard: to check refresh_values
     // both: counted by the first traffic() call; kept by copies, which have the same pattern.

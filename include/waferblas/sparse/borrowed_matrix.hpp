@@ -6,9 +6,11 @@
 //
 // A plan keeps a copy of A by default, so that it outlives A; beyond the caches that copy is most of
 // the build, several SpMVs' time where fresh pages fault slowly (docs/performance.md, item 5). A
-// borrowing plan keeps only its analysis (the partition) and reads A's arrays at every execution,
-// as a std::span or an MKL inspector-executor handle does. The caller keeps A alive and does not
-// assign to it while the plan is in use; its values may change in place.
+// borrowing plan keeps only its analysis (the partition) and reads A at every execution, as an MKL
+// inspector-executor handle does. It refers to the object A, not to its arrays as a std::span
+// would: the caller keeps A alive and where it is (not moved, e.g. by a growing std::vector of
+// matrices) while the plan is in use. A's values may change in place, between executions; an
+// assignment to A or a move from it is refused at the plan's next use (compressed::generation).
 #pragma once
 
 #include <cstdint>
@@ -22,6 +24,7 @@ template <scalar T, index I = std::int32_t>
 class borrowed_matrix {
 public:
     explicit borrowed_matrix(const csr_matrix<T, I>& A) noexcept : A_(&A) {}
+    explicit borrowed_matrix(const csr_matrix<T, I>&&) = delete; ///< a temporary would be gone before the plan's first use
     [[nodiscard]] const csr_matrix<T, I>& get() const noexcept { return *A_; }
 
 private:

@@ -12,7 +12,9 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <utility>
@@ -39,6 +41,12 @@ struct values_noted_t {
 };
 inline constexpr values_noted_t values_noted{};
 
+/// A number never handed out before (in this process): see compressed::generation.
+[[nodiscard]] inline std::uint64_t next_generation() noexcept {
+    static std::atomic<std::uint64_t> last{0};
+    return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
 template <scalar T, index I>
 struct compressed {
     I outer = 0, inner = 0;
@@ -47,6 +55,11 @@ struct compressed {
     std::vector<T> val;
     /// Every value in val is exactly T(1) (vacuously, when there are none); see note_values().
     bool values_all_one = false;
+    /// Names these arrays: new at every construction, copy and assignment, and for a moved-from
+    /// storage; a move hands it on with the arrays. A plan that borrows a matrix compares it to know
+    /// the matrix still holds the arrays it analysed: their addresses cannot tell, since an
+    /// allocator hands freed blocks out again. Not part of the value (operator== ignores it).
+    std::uint64_t generation = next_generation();
 
     compressed() = default;
     compressed(I outer_n, I inner_n) : outer(outer_n), inner(inner_n), ptr(large_vector<I>(static_cast<std::size_t>(outer_n) + 1, I{0})) {}
@@ -59,12 +72,25 @@ struct compressed {
     compressed(const compressed& o)
         : outer(o.outer), inner(o.inner), ptr(large_copy(std::span<const I>(o.ptr))), idx(large_copy(std::span<const I>(o.idx))),
           val(large_copy(std::span<const T>(o.val))), values_all_one(o.values_all_one) {}
-    compressed(compressed&&) noexcept = default;
+    compressed(compressed&& o) noexcept
+        : outer(o.outer), inner(o.inner), ptr(std::move(o.ptr)), idx(std::move(o.idx)), val(std::move(o.val)),
+          values_all_one(o.values_all_one), generation(o.generation) {
+        o.generation = next_generation();
+    }
     compressed& operator=(const compressed& o) {
         if (this != &o) *this = compressed(o);
         return *this;
     }
-    compressed& operator=(compressed&&) noexcept = default;
+    compressed& operator=(compressed&& o) noexcept {
+        if (this != &o) {
+            outer = o.outer, inner = o.inner;
+            ptr = std::move(o.ptr), idx = std::move(o.idx), val = std::move(o.val);
+            values_all_one = o.values_all_one;
+            generation = o.generation;
+            o.generation = next_generation();
+        }
+        return *this;
+    }
     ~compressed() = default;
 
     [[nodiscard]] I nnz() const noexcept { return ptr.empty() ? I{0} : ptr.back(); }
