@@ -364,6 +364,10 @@ TEST_CASE("matrix_market: explicit zeros in a coordinate file are kept as struct
 TEST_CASE("matrix_market: repeated entries are summed by default") {
     const auto a = read("%%MatrixMarket matrix coordinate real general\n2 2 4\n1 1 1\n2 2 5\n1 1 2\n1 1 3\n");
     CHECK(dense(a) == std::vector<std::vector<double>>{{6, 0}, {0, 5}});
+    // A pattern entry given twice is two ones: 2, and no longer a matrix of ones (as scipy reads it).
+    const auto p = read("%%MatrixMarket matrix coordinate pattern general\n2 2 3\n1 2\n2 1\n1 2\n");
+    CHECK(dense(p) == std::vector<std::vector<double>>{{0, 2}, {1, 0}});
+    CHECK_FALSE(p.all_values_one());
 }
 
 TEST_CASE("matrix_market: duplicates::reject names the repeated entry and the line it was first given on") {
@@ -475,7 +479,7 @@ TEST_CASE("matrix_market: malformed: sizes that overflow the index type") {
 }
 
 TEST_CASE("matrix_market: malformed: more entries declared than the matrix can hold") {
-    check_rejected(std::string(real_general) + "2 3 7\n", 2, "declares 7 entries, but a 2x3 general matrix stores at most 6");
+    check_rejected(std::string(real_general) + "2 3 7\n", 2, "declares 7 entries, but a 2x3 general matrix stores at most 6 distinct entries");
     check_rejected("%%MatrixMarket matrix coordinate real symmetric\n3 3 7\n", 2, "3x3 symmetric matrix stores at most 6");
     check_rejected("%%MatrixMarket matrix coordinate real skew-symmetric\n3 3 4\n", 2,
                    "3x3 skew-symmetric matrix stores at most 3");

@@ -7,6 +7,8 @@
 #include <span>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <waferblas/generators.hpp>
 #include <waferblas/waferblas.hpp>
@@ -47,8 +49,56 @@ TEST_CASE("csr_matrix validation names the first offending entry") {
     CHECK(message_of([] { csr_matrix<double>(3, 3, {0, 2, 1, 3}, {0, 1, 2}, {1, 2, 3}); }).find("row pointer decreases at row 1 (2 > 1)") != std::string::npos);
     CHECK(message_of([] { csr_matrix<double>(2, 3, {0, 1, 2}, {0, 1}, {1, 2, 3}); }).find("2 indices but 3 values") != std::string::npos);
     CHECK(message_of([] { csr_matrix<double>(2, 3, {0, 1, 3}, {0, 1}, {1, 2}); }).find("row pointer ends at 3") != std::string::npos);
-    CHECK(message_of([] { csr_matrix<double>(-1, 3); }).find("negative dimension") != std::string::npos);
+    // A row pointer that jumps past the stored entries and comes back: named before any index is
+    // read (row 0's range [0, 5) would run past the one stored index).
+    CHECK(message_of([] { csr_matrix<double>(2, 3, {0, 5, 1}, {0}, {1}); }) == "csr_matrix: row pointer[1] = 5 exceeds the 1 stored entries");
+    CHECK(message_of([] { csc_matrix<double>(3, 2, {0, 4, 2}, {0, 1}, {1, 2}); }) ==
+          "csc_matrix: column pointer[1] = 4 exceeds the 2 stored entries");
+    CHECK(message_of([] { csr_matrix<double>(-1, 3); }) == "csr_matrix: negative dimension (rows = -1, columns = 3)");
+    // Not a failed allocation of -5 + 1 row pointers (std::length_error) but the same message.
+    CHECK(message_of([] { csr_matrix<double>(-5, 3); }) == "csr_matrix: negative dimension (rows = -5, columns = 3)");
+    CHECK(message_of([] { csr_matrix<float, std::int64_t>(-5, 3); }) == "csr_matrix: negative dimension (rows = -5, columns = 3)");
+    CHECK(message_of([] { csc_matrix<double>(3, -5); }) == "csc_matrix: negative dimension (columns = -5, rows = 3)");
+    CHECK(message_of([] { csr_matrix<double>(-5, 3, {0}, {}, {}); }) == "csr_matrix: negative dimension (rows = -5, columns = 3)");
     CHECK_THROWS_AS(csr_matrix<double>(2, 3, {0, 2, 3}, {0, -1, 1}, {1, 2, 3}), invalid_matrix_error);
+}
+
+TEST_CASE_TEMPLATE("a matrix moved from is a valid empty 0x0 matrix that every routine accepts", T, double, std::complex<float>) {
+    auto A = generators::banded<T>(40, 2, 3, 5);
+    const auto whole = A;
+    const auto taken = std::move(A);
+    CHECK(taken == whole);
+    // NOLINTBEGIN(bugprone-use-after-move): the state a move leaves is what is tested
+    CHECK(A.rows() == 0);
+    CHECK(A.cols() == 0);
+    CHECK(A.nnz() == 0);
+    CHECK(A.row_ptr().size() == 1);
+    CHECK(A == csr_matrix<T>(0, 0));
+    CHECK_NOTHROW(A.validate());
+    std::vector<T> x, y;
+    spmv(T(1), A, x, T(0), y);
+    CHECK(transpose(A) == A);
+    CHECK(to_coo(A).nnz() == 0);
+    CHECK(to_csc(A).nnz() == 0);
+    std::ostringstream written;
+    io::write_matrix_market(written, A);
+    std::istringstream read(written.str());
+    CHECK(io::read_matrix_market<T>(read) == A);
+    auto csc = to_csc(whole);
+    const auto csc_taken = std::move(csc);
+    CHECK(csc.rows() == 0);
+    CHECK(csc.cols() == 0);
+    CHECK(csc.col_ptr().size() == 1);
+    CHECK(to_csr(csc_taken) == whole);
+    // NOLINTEND(bugprone-use-after-move)
+    A = taken; // and it can be assigned to again
+    CHECK(A == whole);
+    // A move assignment leaves its source empty too.
+    auto B = whole;
+    A = std::move(B);
+    CHECK(A == whole);
+    CHECK(B.rows() == 0); // NOLINT(bugprone-use-after-move)
+    CHECK(B.row_ptr().size() == 1);
 }
 
 TEST_CASE("csc_matrix validation speaks of columns and rows") {

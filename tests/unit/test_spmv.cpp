@@ -190,15 +190,15 @@ TEST_CASE("a borrowing plan refuses a matrix assigned to or moved from after pla
     const auto copy = plan; // copies borrow the same matrix
     CHECK(copy.program().borrows_matrix());
     A = generators::banded<double>(50, 2, 1, 10); // the same shape, new arrays
-    const std::string replaced = "sparse_program: the borrowed matrix, 50x50 with 196 nonzeros when lowered, was assigned to since (its "
-                                 "arrays were replaced); plan again from the matrix that holds the arrays now";
+    const std::string replaced = "sparse_program: the borrowed matrix, 50x50 with 196 nonzeros when lowered, was assigned to or moved from "
+                                 "since (its arrays were replaced); plan again from the matrix that holds the arrays now";
     CHECK_THROWS_WITH_AS(plan.execute(1.0, x, 0.0, y), replaced.c_str(), invalid_argument_error);
     CHECK_THROWS_WITH_AS(plan.refresh_values(A), replaced.c_str(), invalid_argument_error);
     CHECK_THROWS_AS(copy.statistics(), invalid_argument_error);
     A = csr_matrix<double>(60, 50);
     CHECK_THROWS_WITH_AS(plan.execute(1.0, x, 0.0, y),
-                         "sparse_program: the borrowed matrix, 50x50 with 196 nonzeros when lowered, was assigned to since (now 60x50 "
-                         "with 0 nonzeros); plan again from the matrix that holds the arrays now",
+                         "sparse_program: the borrowed matrix, 50x50 with 196 nonzeros when lowered, was assigned to or moved from since "
+                         "(now 60x50 with 0 nonzeros); plan again from the matrix that holds the arrays now",
                          invalid_argument_error);
 
     const auto B = generators::banded<double>(40, 2, 2, 3);
@@ -233,8 +233,8 @@ TEST_CASE("a borrowing plan tells its matrix's new arrays from the old ones even
          ", values ", std::as_const(A).values().data() == arrays[2]);
     std::vector<double> x(50, 1.0), y(50);
     CHECK_THROWS_WITH_AS(plan.execute(backend::sequential{}, 1.0, x, 0.0, y),
-                         "sparse_program: the borrowed matrix, 50x50 with 196 nonzeros when lowered, was assigned to since (its arrays "
-                         "were replaced); plan again from the matrix that holds the arrays now",
+                         "sparse_program: the borrowed matrix, 50x50 with 196 nonzeros when lowered, was assigned to or moved from since "
+                         "(its arrays were replaced); plan again from the matrix that holds the arrays now",
                          invalid_argument_error);
 }
 
@@ -248,7 +248,8 @@ TEST_CASE("a borrowing plan refuses a matrix moved from, and a moved-from plan r
     const auto moved_to = std::move(A); // NOLINT(bugprone-use-after-move): the plan still points at A
     CHECK_THROWS_WITH_AS(borrowing.execute(backend::sequential{}, 1.0, x, 0.0, got),
                          ("sparse_program: the borrowed matrix, 256x256 with " + std::to_string(moved_to.nnz()) +
-                          " nonzeros when lowered, was moved from since; plan again from the matrix that holds the arrays now")
+                          " nonzeros when lowered, was assigned to or moved from since (now 0x0 with 0 nonzeros); plan again from the "
+                          "matrix that holds the arrays now")
                              .c_str(),
                          invalid_argument_error);
     A = moved_to; // a copy: other arrays

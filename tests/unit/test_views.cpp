@@ -53,6 +53,27 @@ TEST_CASE("vector_view rejects a null pointer with a size and a zero stride on m
     CHECK_NOTHROW(vector_view<const double>(&d, 3, 0)); // a broadcast read is fine
 }
 
+TEST_CASE("views whose last element lies beyond the address space are refused, not indexed with an overflow") {
+    double d[4] = {};
+    constexpr auto max_stride = std::numeric_limits<std::ptrdiff_t>::max();
+    CHECK_THROWS_WITH_AS(vector_view<const double>(d, 3, max_stride),
+                         ("vector_view: 3 elements " + std::to_string(max_stride) + " apart reach beyond the address space").c_str(),
+                         invalid_argument_error);
+    CHECK_THROWS_AS(vector_view<double>(d, 2, std::numeric_limits<std::ptrdiff_t>::min()), invalid_argument_error);
+    CHECK_THROWS_AS(vector_view<double>(d, std::numeric_limits<std::size_t>::max() / 8, 1), invalid_argument_error);
+    CHECK_NOTHROW(vector_view<const double>(d, 1, max_stride));                                  // one element: no offset
+    CHECK_NOTHROW(vector_view<const double>(d, std::numeric_limits<std::size_t>::max(), 0));      // a broadcast
+    CHECK_NOTHROW(vector_view<double>(d, 2, max_stride / static_cast<std::ptrdiff_t>(sizeof(double)))); // the largest step
+    CHECK_THROWS_WITH_AS(matrix_view<double>(d, 4, 2, layout::row_major, std::numeric_limits<std::size_t>::max() / 2),
+                         ("matrix_view: 4x2 with leading dimension " + std::to_string(std::numeric_limits<std::size_t>::max() / 2) +
+                          " reaches beyond the address space")
+                             .c_str(),
+                         invalid_argument_error);
+    CHECK_THROWS_AS(matrix_view<double>(d, std::numeric_limits<std::size_t>::max() / 4, 2, layout::row_major), invalid_argument_error);
+    CHECK_THROWS_AS(matrix_view<double>(d, 2, std::numeric_limits<std::size_t>::max() / 4, layout::col_major), invalid_argument_error);
+    CHECK_NOTHROW(matrix_view<double>(d, 1, 2, layout::row_major, std::numeric_limits<std::size_t>::max() / 2)); // one row: ld unused
+}
+
 TEST_CASE("vector_view::subview checks its range") {
     std::vector<double> v(10);
     vector_view<double> all = v;

@@ -17,11 +17,15 @@ inline void check_size(const char* routine, const char* what, std::size_t have, 
                               std::to_string(want));
 }
 
+/// Refuses views whose address ranges intersect. That is conservative: strided views that
+/// interleave without sharing an element (x = v[0, 2, 4], y = v[1, 3, 5]) are refused too, and the
+/// message says so.
 template <class A, class B>
 void check_no_alias(const char* routine, const char* a_name, const A& a, const char* b_name, const B& b) {
     if (overlaps(a, b))
         throw invalid_argument_error(std::string(routine) + ": " + a_name + " and " + b_name +
-                                     " overlap in memory (aliasing is not supported)");
+                                     " overlap in memory (aliasing is not supported, nor are views whose address ranges "
+                                     "interleave)");
 }
 
 /// op(A) x = y with op(A) rows x cols.

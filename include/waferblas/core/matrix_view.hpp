@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <limits>
 #include <string>
 #include <type_traits>
 
@@ -38,6 +39,12 @@ public:
                                          " is smaller than the " + (lay == layout::row_major ? "column" : "row") +
                                          " count " + std::to_string(inner));
         if (rows > 0 && cols > 0 && data == nullptr) throw invalid_argument_error("matrix_view: null data with non-zero size");
+        // The last element's offset in bytes must be an address difference, or indexing overflows.
+        const std::size_t outer = lay == layout::row_major ? rows : cols;
+        const std::size_t limit = static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) / sizeof(T);
+        if (outer > 0 && inner > 0 && (inner > limit || outer - 1 > (limit - inner) / ld_))
+            throw invalid_argument_error("matrix_view: " + std::to_string(rows) + "x" + std::to_string(cols) + " with leading dimension " +
+                                         std::to_string(ld_) + " reaches beyond the address space");
     }
 
     template <class U>

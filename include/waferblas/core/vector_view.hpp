@@ -12,6 +12,7 @@
 #include <concepts>
 #include <functional>
 #include <cstddef>
+#include <limits>
 #include <ranges>
 #include <span>
 #include <string>
@@ -36,6 +37,11 @@ public:
         if constexpr (!std::is_const_v<T>) {
             if (stride_ == 0 && size_ > 1) throw invalid_argument_error("vector_view: stride 0 on a mutable view would alias");
         }
+        // The last element's offset in bytes must be an address difference, or indexing overflows.
+        const std::size_t step = stride_ < 0 ? std::size_t{0} - static_cast<std::size_t>(stride_) : static_cast<std::size_t>(stride_);
+        if (size_ > 1 && step != 0 && size_ - 1 > static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) / sizeof(T) / step)
+            throw invalid_argument_error("vector_view: " + std::to_string(size_) + " elements " + std::to_string(stride_) +
+                                         " apart reach beyond the address space");
     }
 
     /// Any contiguous sized range whose elements convert (std::vector, std::span, std::array, ...).

@@ -239,14 +239,12 @@ private:
         if (borrowed_ == nullptr) return A_;
         const csr_matrix<T, I>& A = *borrowed_;
         if (A.storage().generation == borrowed_generation_) return A;
-        const bool moved_from = A.row_ptr().empty(); // no constructed matrix has an empty row pointer
         const bool same_shape = A.rows() == rows_ && A.cols() == cols_ && static_cast<std::size_t>(A.nnz()) == nnz_;
-        throw invalid_argument_error("sparse_program: the borrowed matrix, " + shape_text(rows_, cols_, nnz_) + " when lowered, " +
-                                     (moved_from   ? std::string("was moved from since")
-                                      : same_shape ? std::string("was assigned to since (its arrays were replaced)")
-                                                   : "was assigned to since (now " +
-                                                         shape_text(A.rows(), A.cols(), static_cast<std::size_t>(A.nnz())) + ")") +
-                                     "; plan again from the matrix that holds the arrays now");
+        throw invalid_argument_error("sparse_program: the borrowed matrix, " + shape_text(rows_, cols_, nnz_) +
+                                     " when lowered, was assigned to or moved from since (" +
+                                     (same_shape ? std::string("its arrays were replaced")
+                                                 : "now " + shape_text(A.rows(), A.cols(), static_cast<std::size_t>(A.nnz()))) +
+                                     "); plan again from the matrix that holds the arrays now");
     }
 
     /// "RxC with N nonzeros", for the messages that set a matrix against the lowered one.

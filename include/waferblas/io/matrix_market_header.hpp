@@ -182,7 +182,7 @@ void read_size_line(line_reader& in, matrix_market_header& h, std::uint64_t max_
     if (coordinate && declared > capacity)
         throw parse_error(ln, "size line declares " + std::to_string(declared) + " entries, but a " +
                                   std::to_string(h.rows) + "x" + std::to_string(h.cols) + " " + symmetry_name(h.symmetry) +
-                                  " matrix stores at most " + std::to_string(capacity));
+                                  " matrix stores at most " + std::to_string(capacity) + " distinct entries");
     h.entries = coordinate ? declared : capacity;
     h.size_line = ln;
 }

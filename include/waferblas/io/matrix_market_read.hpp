@@ -41,7 +41,9 @@ enum class symmetry_handling {
 
 struct read_options {
     symmetry_handling symmetry = symmetry_handling::expand;
-    /// Repeated (i, j) entries: summed, or rejected with a parse_error naming both lines.
+    /// Repeated (i, j) entries: summed, or rejected with a parse_error naming both lines. A pattern
+    /// entry given twice sums to 2 (then all_values_one() is false), as scipy reads it. Either way
+    /// a size line may not declare more entries than the matrix has positions (stored_capacity).
     duplicates duplicate_entries = duplicates::sum;
     /// Larger row or column counts are rejected on the size line. The result takes memory proportional
     /// to the dimensions even with no entries, so bound this when reading untrusted files.

@@ -4,7 +4,9 @@
 //   waferblas::io::write_matrix_market(std::cout, A, {.format = waferblas::io::mm_format::array});
 //
 // Values are written in the shortest form that reads back to the same bits (std::to_chars), so
-// read_matrix_market(write_matrix_market(A)) == A exactly — never more digits than max_digits10.
+// read_matrix_market(write_matrix_market(A)) == A exactly — never more digits than max_digits10 —
+// in coordinate format. The array format writes every position and the reader keeps the nonzeros
+// only, so stored zeros (+0 and -0) do not come back from an array file.
 #pragma once
 
 #include <algorithm>

@@ -56,13 +56,16 @@ struct compressed {
     /// Every value in val is exactly T(1) (vacuously, when there are none); see note_values().
     bool values_all_one = false;
     /// Names these arrays: new at every construction, copy and assignment, and for a moved-from
-    /// storage; a move hands it on with the arrays. A plan that borrows a matrix compares it to know
+    /// storage (an empty 0 x 0 one); a move hands it on with the arrays. A plan that borrows a matrix compares it to know
     /// the matrix still holds the arrays it analysed: their addresses cannot tell, since an
     /// allocator hands freed blocks out again. Not part of the value (operator== ignores it).
     std::uint64_t generation = next_generation();
 
     compressed() = default;
-    compressed(I outer_n, I inner_n) : outer(outer_n), inner(inner_n), ptr(large_vector<I>(static_cast<std::size_t>(outer_n) + 1, I{0})) {}
+    /// An all-zero outer_n x inner_n storage. Negative sizes get a one-entry pointer, left for
+    /// validate() to name instead of failing to allocate.
+    compressed(I outer_n, I inner_n)
+        : outer(outer_n), inner(inner_n), ptr(large_vector<I>(outer_n < 0 ? std::size_t{1} : static_cast<std::size_t>(outer_n) + 1, I{0})) {}
     compressed(I outer_n, I inner_n, std::vector<I> p, std::vector<I> i, std::vector<T> v)
         : outer(outer_n), inner(inner_n), ptr(std::move(p)), idx(std::move(i)), val(std::move(v)) {}
 
@@ -75,7 +78,7 @@ struct compressed {
     compressed(compressed&& o) noexcept
         : outer(o.outer), inner(o.inner), ptr(std::move(o.ptr)), idx(std::move(o.idx)), val(std::move(o.val)),
           values_all_one(o.values_all_one), generation(o.generation) {
-        o.generation = next_generation();
+        o.become_empty();
     }
     compressed& operator=(const compressed& o) {
         if (this != &o) *this = compressed(o);
@@ -87,13 +90,25 @@ struct compressed {
             ptr = std::move(o.ptr), idx = std::move(o.idx), val = std::move(o.val);
             values_all_one = o.values_all_one;
             generation = o.generation;
-            o.generation = next_generation();
+            o.become_empty();
         }
         return *this;
     }
     ~compressed() = default;
 
     [[nodiscard]] I nnz() const noexcept { return ptr.empty() ? I{0} : ptr.back(); }
+
+    /// What a move leaves behind: a valid 0 x 0 storage with arrays of its own, which every
+    /// routine accepts (the old shape with no arrays would send a kernel past their ends). Its
+    /// one-entry pointer is an allocation: a move that cannot make it terminates, as a noexcept
+    /// move must.
+    void become_empty() noexcept {
+        outer = inner = 0;
+        ptr.assign(1, I{0});
+        idx.clear(), val.clear();
+        values_all_one = false;
+        generation = next_generation();
+    }
 
     /// Finds values_all_one: O(nnz) for a matrix of ones, and stops at the first other value.
     void note_values() noexcept {
@@ -104,7 +119,9 @@ struct compressed {
     /// `outer_name`/`inner_name` are "row"/"column" for CSR and the reverse for CSC.
     void validate(const char* format, const char* outer_name, const char* inner_name) const {
         auto fail = [&](const std::string& what) { throw invalid_matrix_error(std::string(format) + ": " + what); };
-        if (outer < 0 || inner < 0) fail("negative dimension");
+        if (outer < 0 || inner < 0)
+            fail(std::string("negative dimension (") + outer_name + "s = " + std::to_string(outer) + ", " + inner_name + "s = " +
+                 std::to_string(inner) + ")");
         if (ptr.size() != static_cast<std::size_t>(outer) + 1)
             fail(std::string(outer_name) + " pointer has " + std::to_string(ptr.size()) + " entries, expected " +
                  std::to_string(static_cast<std::size_t>(outer) + 1));
@@ -119,6 +136,9 @@ struct compressed {
             if (e < b)
                 fail(std::string(outer_name) + " pointer decreases at " + outer_name + " " + std::to_string(o) + " (" +
                      std::to_string(b) + " > " + std::to_string(e) + ")");
+            if (static_cast<std::size_t>(e) > idx.size()) // before the indices of [b, e) are read
+                fail(std::string(outer_name) + " pointer[" + std::to_string(o + 1) + "] = " + std::to_string(e) + " exceeds the " +
+                     std::to_string(idx.size()) + " stored entries");
             for (I k = b; k < e; ++k) {
                 const I j = idx[static_cast<std::size_t>(k)];
                 if (j < 0 || j >= inner)

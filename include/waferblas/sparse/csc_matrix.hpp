@@ -4,7 +4,8 @@
 //   waferblas::csc_matrix<double> A(2, 3, {0, 1, 1, 3}, {0, 0, 1}, {1.0, 2.0, 3.0});
 //
 // The column-wise twin of csr_matrix, with the same validation: row indices strictly increase
-// within a column. The CSC arrays of A are the CSR arrays of A^T, which is how routines use it.
+// within a column (and a matrix moved from is an empty 0x0 one). The CSC arrays of A are the CSR
+// arrays of A^T, which is how routines use it.
 #pragma once
 
 #include <cstdint>

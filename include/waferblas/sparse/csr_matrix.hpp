@@ -6,7 +6,8 @@
 //
 // Construction from arrays validates them and throws invalid_matrix_error naming the first bad
 // entry (out-of-range, unsorted or duplicate column index, bad row pointer). Column indices within a
-// row are kept strictly increasing; use coo_matrix + to_csr to build from unsorted triplets.
+// row are kept strictly increasing; use coo_matrix + to_csr to build from unsorted triplets. A
+// matrix moved from is an empty 0x0 matrix, which every routine accepts.
 #pragma once
 
 #include <cstdint>
