@@ -18,6 +18,7 @@
 #include <limits>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -388,6 +389,23 @@ TEST_CASE("the backends honour their thread count and deterministic flag") {
         CHECK(std::all_of(tbb_claims.begin(), tbb_claims.end(), [](int h) { return h == 1; }));
         CHECK(std::all_of(omp_claims.begin(), omp_claims.end(), [](int h) { return h == 1; }));
     }
+    // Counts beyond max_threads are clamped to it (an OpenMP count is an int: 2^31 threads asked
+    // allocated for them and aborted), and OpenMP starts no more threads than tasks.
+    constexpr auto huge = std::numeric_limits<std::size_t>::max();
+    CHECK(backend::openmp{std::size_t{1} << 31}.concurrency() == max_threads);
+    CHECK(backend::tbb{huge}.concurrency() == max_threads);
+    set_num_threads(huge);
+    CHECK(backend::openmp{}.concurrency() == max_threads);
+    set_num_threads(0);
+    std::vector<int> hits(8);
+    backend::openmp{huge}.parallel_for(hits.size(), [&](std::size_t i) { ++hits[i]; });
+    CHECK(hits == std::vector<int>(8, 1));
+    // A task's exception reaches the caller; on OpenMP it may not leave the parallel region itself.
+    const auto throws_at_3 = [](std::size_t i) {
+        if (i == 3) throw std::runtime_error("task 3");
+    };
+    CHECK_THROWS_WITH_AS(backend::openmp{2}.parallel_for(100, throws_at_3), "task 3", std::runtime_error);
+    CHECK_THROWS_WITH_AS(backend::sequential{}.parallel_for(100, throws_at_3), "task 3", std::runtime_error);
 }
 
 TEST_CASE("small calls run serially, large ones split one PE per thread, deterministic ones by the matrix alone") {

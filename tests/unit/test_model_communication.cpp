@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <limits>
 
 #include <waferblas/model.hpp>
 
@@ -111,6 +113,18 @@ TEST_CASE("centre-rooted patterns: two end-rooted halves sharing the centre PE")
     CHECK(broadcast_pattern(1, 9, 4).distance == 4);
     CHECK(broadcast_2d_pattern(1, 994, 750, 496, 374).distance == 497 + 375); // (M-1)/2 + (N-1)/2, rounded up
     CHECK(broadcast_2d_from(1, 994, 750, 496, 374, T_R) == 1 + 872 + 2 * T_R + 1);
+}
+
+TEST_CASE("ceil_log2 is exact up to the top of the word") {
+    using waferblas::model::detail::ceil_log2;
+    CHECK(ceil_log2(0) == 0);
+    CHECK(ceil_log2(1) == 0);
+    CHECK(ceil_log2(2) == 1);
+    CHECK(ceil_log2(3) == 2);
+    CHECK(ceil_log2(1024) == 10);
+    CHECK(ceil_log2(1025) == 11);
+    CHECK(ceil_log2((std::size_t{1} << 63) + 1) == 64); // a doubling loop never ended here
+    CHECK(ceil_log2(std::numeric_limits<std::size_t>::max()) == 64);
 }
 
 TEST_CASE("best_reduce picks the cheapest algorithm and root for the vector length and PE count") {

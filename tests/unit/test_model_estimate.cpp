@@ -39,6 +39,22 @@ std::size_t count(const std::string& s, const std::string& what) {
 
 } // namespace
 
+TEST_CASE("dense column counts whose byte and flop counts would pass 2^64 are refused, not wrapped round to 'fits'") {
+    const auto A = uniform_blocks(8, 2);
+    for (const auto pl : {placement::checkerboard, placement::row_blocks}) {
+        const auto plan = plan_spmm(A, pe_grid{2, 2}, pl);
+        // 2^62 columns: the counts wrapped to a few hundred bytes and the problem "fit".
+        CHECK_THROWS_WITH_AS((void)estimate(plan, wse2(), std::size_t{1} << 62),
+                             "compute_statistics: 4611686018427387904 dense columns of a 16x16 operator with 64 nonzeros on 2x2 PEs: "
+                             "its byte, word and flop counts would overflow 64 bits",
+                             overflow_error);
+        const auto r = estimate(plan, wse2(), std::size_t{1} << 40); // counted exactly: far beyond SRAM
+        CHECK_FALSE(r.fits);
+        CHECK(r.max_pe_memory_bytes > (std::size_t{1} << 40));
+        CHECK(r.flops == doctest::Approx(2.0 * 64 * std::ldexp(1.0, 40)));
+    }
+}
+
 TEST_CASE("doubling the nonzeros per PE doubles compute cycles") {
     const auto A = uniform_blocks(32, 4), A2 = uniform_blocks(32, 8);
     const pe_grid g{2, 2};

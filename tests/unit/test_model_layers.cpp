@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,9 @@ TEST_CASE("sparsity kinds: nonzero fraction and bytes per streamed nonzero") {
     CHECK(nm.encoded_bytes_per_nonzero(dtype::fp16) == 2.25);
     CHECK(sparsity::n_of_m(1, 8).index_bytes_per_nonzero() == 3.0 / 8);
     CHECK(sparsity::n_of_m(1, 1).index_bytes_per_nonzero() == 0.0);
+    CHECK(sparsity::n_of_m(1, 5).index_bytes_per_nonzero() == 3.0 / 8); // ceil(log2 5)
+    // Group sizes beyond 2^63 end too (a doubling loop shifted past the word and never ended).
+    CHECK(sparsity::n_of_m(1, (std::size_t{1} << 63) + 1).index_bytes_per_nonzero() == 64.0 / 8);
 
     const auto u = sparsity::unstructured(0.3);
     CHECK(u.nonzero_fraction() == 0.3);

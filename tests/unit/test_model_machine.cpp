@@ -1,6 +1,8 @@
 // The wafer model's machines and compute costs: presets, their published derived figures, validation.
 #include <doctest/doctest.h>
 
+#include <cstddef>
+#include <limits>
 #include <string>
 
 #include <waferblas/model.hpp>
@@ -72,6 +74,10 @@ TEST_CASE("validate names the field that cannot describe a machine") {
     m = wse2();
     m.fabric_height = 0;
     CHECK(message(m).find("fabric_height") != std::string::npos);
+    // A fabric of 2^32 x 2^32 PEs passed, and pes() wrapped to 0: infinite cycles, NaN % of peak.
+    m = wse2();
+    m.fabric_width = m.fabric_height = std::size_t{1} << 32;
+    CHECK(message(m) == "machine 'wse2': fabric_width x fabric_height must be at most 67108864 PEs (is 4294967296 x 4294967296)");
     m = wse2();
     m.link_bits = 12;
     CHECK(message(m).find("link_bits") != std::string::npos);

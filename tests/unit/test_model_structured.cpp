@@ -136,6 +136,10 @@ TEST_CASE("solvers on a general plan and a distributed dot") {
     CHECK(d.local_cycles == 5 + 64);
     CHECK(d.allreduce_cycles == allreduce_2d_cycles(1, 8, 8, wse2()));
     CHECK(d.cycles == d.local_cycles + d.allreduce_cycles);
+    CHECK_THROWS_WITH_AS((void)estimate_dot(std::nan(""), pe_grid{8, 8}, dtype::fp32, wse2()),
+                         "estimate_dot: the vector length must be finite and >= 0 (is nan)", invalid_argument_error);
+    CHECK_THROWS_AS((void)estimate_dot(-1, pe_grid{8, 8}, dtype::fp32, wse2()), invalid_argument_error);
+    CHECK_THROWS_AS((void)estimate_dot(HUGE_VAL, pe_grid{8, 8}, dtype::fp32, wse2()), invalid_argument_error);
     const auto rect = generators::random_sparse<float>(10, 20, 0.2, 1);
     CHECK_THROWS_AS((void)estimate_cg(plan_spmv(rect, pe_grid{2, 2}), wse2()), dimension_error);
 }
@@ -163,6 +167,27 @@ TEST_CASE("extents whose product passes 2^64 saturate instead of wrapping (and a
     CHECK(model::detail::saturating_size(std::nan("")) == 0);
     CHECK(model::detail::saturating_size(1e30) == top);
     CHECK(model::detail::saturating_size(12.9) == 12);
+}
+
+TEST_CASE("extents the model cannot index and half-named grids are refused, not wrapped or ignored") {
+    constexpr std::size_t top = std::numeric_limits<std::size_t>::max();
+    // nx = 2^64 - 1 rounded up to whole PEs wrapped to 0: no nonzeros, 0 cycles, "fits".
+    CHECK_THROWS_WITH_AS((void)estimate(structured_problem{stencil::star7_3d, top, 1, 1}, wse2()),
+                         ("structured problem star7_3d(" + std::to_string(top) + "x1x1): nx = " + std::to_string(top) +
+                          " exceeds 2^62, the largest extent the model indexes")
+                             .c_str(),
+                         overflow_error);
+    CHECK_THROWS_AS((void)estimate(structured_problem{stencil::star5_2d, 10, std::size_t{1} << 63}, wse2()), overflow_error);
+    CHECK_THROWS_AS((void)estimate(structured_problem{stencil::banded, top, 1, 1, 2}, wse2()), overflow_error);
+    CHECK_NOTHROW((void)estimate(structured_problem{stencil::star7_3d, std::size_t{1} << 62, 1, 1}, wse2()));
+    structured_problem half{stencil::star7_3d, 64, 64, 64};
+    half.grid_rows = 2;
+    CHECK_THROWS_WITH_AS((void)estimate(half, wse2()),
+                         "structured problem star7_3d(64x64x64): grid_rows = 2 but grid_cols = 0; give both, or neither to let the "
+                         "model choose",
+                         invalid_argument_error);
+    half.grid_cols = 2;
+    CHECK(estimate(half, wse2()).grid_cols == 2);
 }
 
 TEST_CASE("an empty operator on one PE costs nothing and yields no NaN") {

@@ -5,6 +5,7 @@
 //   waferblas::backend::tbb{4};         // per call: 4 threads for this backend object
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <thread>
@@ -18,7 +19,12 @@ inline std::atomic<std::size_t>& thread_setting() noexcept {
 }
 } // namespace detail
 
+/// The most threads a backend starts for one call: larger requests (set_num_threads, a backend's
+/// own count) are clamped to it, since an OpenMP thread count is an int and no machine runs more.
+inline constexpr std::size_t max_threads = 4096;
+
 /// Sets the thread count parallel backends use when a call does not say; 0 restores the default.
+/// Counts above max_threads are clamped to it.
 inline void set_num_threads(std::size_t n) noexcept { detail::thread_setting().store(n, std::memory_order_relaxed); }
 
 /// The thread count parallel backends use by default: set_num_threads' value, else the hardware's.
@@ -48,7 +54,10 @@ public:
     explicit thread_settings(std::size_t threads = 0) noexcept : options_{threads, false} {}
     explicit thread_settings(execution_options o) noexcept : options_(o) {}
 
-    [[nodiscard]] std::size_t concurrency() const noexcept { return options_.threads != 0 ? options_.threads : get_num_threads(); }
+    /// The threads of a call: the backend's own count, else get_num_threads(); at most max_threads.
+    [[nodiscard]] std::size_t concurrency() const noexcept {
+        return std::min(options_.threads != 0 ? options_.threads : get_num_threads(), max_threads);
+    }
     [[nodiscard]] bool deterministic() const noexcept { return options_.deterministic; }
 
 protected:

@@ -24,10 +24,12 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdio>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <vector>
 
+#include "../core/error.hpp"
 #include "../core/scalar.hpp"
 #include "pe_grid.hpp"
 #include "placement.hpp"
@@ -183,8 +185,28 @@ void checkerboard_statistics(const sparse_program<T, I>& prog, program_statistic
 
 } // namespace detail
 
+/// Throws overflow_error unless every count of a program with `width` dense columns fits a
+/// std::size_t. Each count is at most width x words (or bytes, or flops) per value x an entry count
+/// (nonzeros, rows or columns) x hops or receivers (fewer than R + C): that bound is checked.
+template <scalar T, index I>
+void check_counts_fit(const sparse_program<T, I>& prog, std::size_t width) {
+    constexpr std::size_t max = std::numeric_limits<std::size_t>::max();
+    const std::size_t factors[] = {prog.nnz() + static_cast<std::size_t>(prog.rows()) + static_cast<std::size_t>(prog.cols()) + 1,
+                                   prog.grid().rows() + prog.grid().cols(), std::max<std::size_t>(sizeof(T), flops_per_fma<T>), width};
+    std::size_t bound = 1;
+    for (const std::size_t f : factors) {
+        if (f != 0 && bound > max / f)
+            throw overflow_error("compute_statistics: " + std::to_string(width) + " dense columns of a " + std::to_string(prog.rows()) +
+                                 "x" + std::to_string(prog.cols()) + " operator with " + std::to_string(prog.nnz()) + " nonzeros on " +
+                                 std::to_string(prog.grid().rows()) + "x" + std::to_string(prog.grid().cols()) +
+                                 " PEs: its byte, word and flop counts would overflow 64 bits");
+        bound *= f;
+    }
+}
+
 template <scalar T, index I>
 [[nodiscard]] program_statistics compute_statistics(const sparse_program<T, I>& prog, std::size_t width) {
+    check_counts_fit(prog, width);
     program_statistics st;
     st.grid = prog.grid();
     st.placement = prog.placement();

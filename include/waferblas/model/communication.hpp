@@ -23,6 +23,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 
@@ -52,11 +53,10 @@ struct pattern {
 
 namespace detail {
 [[nodiscard]] inline double d(std::size_t n) noexcept { return static_cast<double>(n); }
-/// ceil(log2 n) for n >= 1.
+/// ceil(log2 n) for n >= 1 (0 for n <= 1), also for n above 2^63, where a doubling loop would
+/// shift past the word.
 [[nodiscard]] inline std::size_t ceil_log2(std::size_t n) noexcept {
-    std::size_t k = 0;
-    while ((std::size_t{1} << k) < n) ++k;
-    return k;
+    return n <= 1 ? 0 : static_cast<std::size_t>(std::bit_width(n - 1));
 }
 } // namespace detail
 

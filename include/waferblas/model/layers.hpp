@@ -18,6 +18,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
@@ -98,11 +99,7 @@ struct sparsity {
         switch (kind) {
         case sparsity_kind::dense: return 0.0;
         case sparsity_kind::unstructured: return unstructured_index_bytes;
-        case sparsity_kind::n_m: {
-            std::size_t bits = 0;
-            while ((std::size_t{1} << bits) < m) ++bits;
-            return static_cast<double>(bits) / 8.0;
-        }
+        case sparsity_kind::n_m: return static_cast<double>(m <= 1 ? 0 : std::bit_width(m - 1)) / 8.0; // ceil(log2 m)
         case sparsity_kind::block:
             return block_index_bytes / (static_cast<double>(block_rows) * static_cast<double>(block_cols));
         }

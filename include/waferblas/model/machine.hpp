@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "../core/error.hpp"
+#include "../dataflow/pe_grid.hpp"
 #include "dtype.hpp"
 
 namespace waferblas::model {
@@ -99,6 +100,9 @@ struct machine {
         if (name.empty()) bad("name", "must not be empty");
         if (fabric_width == 0) bad("fabric_width", "must be at least 1");
         if (fabric_height == 0) bad("fabric_height", "must be at least 1");
+        if (fabric_width > pe_grid::max_pes / fabric_height)
+            bad("fabric_width", "x fabric_height must be at most " + std::to_string(pe_grid::max_pes) + " PEs (is " +
+                                    std::to_string(fabric_width) + " x " + std::to_string(fabric_height) + ")");
         positive("clock_hz", clock_hz);
         if (sram_bytes_per_pe == 0) bad("sram_bytes_per_pe", "must be at least 1");
         positive("read_bytes_per_cycle", read_bytes_per_cycle);

@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <string>
 
+#include "../core/error.hpp"
 #include "../dataflow/pe_grid.hpp"
 #include "../dataflow/plan.hpp"
 #include "communication.hpp"
@@ -46,6 +47,8 @@ struct dot_estimate {
 
 /// A dot product of two length-n vectors spread evenly over `grid`, ending with the result on every PE.
 [[nodiscard]] inline dot_estimate estimate_dot(double n, const pe_grid& grid, dtype t, const machine& m) {
+    if (!(n >= 0) || !std::isfinite(n))
+        throw invalid_argument_error("estimate_dot: the vector length must be finite and >= 0 (is " + std::to_string(n) + ")");
     m.validate();
     detail::check_grid_fits(grid, m);
     const double local = std::ceil(n / static_cast<double>(grid.size()));

@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <numeric>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../core/error.hpp"
@@ -122,9 +123,17 @@ inline std::vector<offset3> stencil_offsets(stencil s) {
     return q * m * (m + 1) / 2 + rem * (m + 1);
 }
 
+/// Extents beyond this are refused: the model indexes points with signed offsets (long) and rounds
+/// extents up to whole PEs, which would overflow near 2^63.
+inline constexpr std::size_t max_structured_extent = std::size_t{1} << 62;
+
 inline void check_problem(const structured_problem& p) {
     if (p.nx == 0 || (p.kind != stencil::banded && p.ny == 0) || (p.is_3d() && p.nz == 0))
         throw invalid_argument_error("structured problem " + p.name() + " has no points");
+    for (const auto& [n, axis] : {std::pair{p.nx, "nx"}, std::pair{p.ny, "ny"}, std::pair{p.nz, "nz"}})
+        if (n > max_structured_extent)
+            throw overflow_error("structured problem " + p.name() + ": " + axis + " = " + std::to_string(n) +
+                                 " exceeds 2^62, the largest extent the model indexes");
     if (p.kind == stencil::banded && p.bandwidth >= p.nx)
         throw invalid_argument_error("structured problem " + p.name() + ": the half-bandwidth must be below the order");
 }
@@ -134,6 +143,9 @@ inline void check_problem(const structured_problem& p) {
 /// The grid a problem uses on machine m when it does not name one: one PE per (x, y) column (or
 /// 2D point) up to the fabric size; banded: the whole fabric, but no more PEs than rows.
 [[nodiscard]] inline pe_grid default_grid(const structured_problem& p, const machine& m) {
+    if ((p.grid_rows == 0) != (p.grid_cols == 0))
+        throw invalid_argument_error("structured problem " + p.name() + ": grid_rows = " + std::to_string(p.grid_rows) +
+                                     " but grid_cols = " + std::to_string(p.grid_cols) + "; give both, or neither to let the model choose");
     if (p.grid_rows && p.grid_cols) return {p.grid_rows, p.grid_cols};
     if (p.kind == stencil::banded) {
         const std::size_t cols = std::min(p.nx, m.fabric_width);

@@ -56,9 +56,10 @@ struct compressed {
     /// Every value in val is exactly T(1) (vacuously, when there are none); see note_values().
     bool values_all_one = false;
     /// Names these arrays: new at every construction, copy and assignment, and for a moved-from
-    /// storage (an empty 0 x 0 one); a move hands it on with the arrays. A plan that borrows a matrix compares it to know
-    /// the matrix still holds the arrays it analysed: their addresses cannot tell, since an
-    /// allocator hands freed blocks out again. Not part of the value (operator== ignores it).
+    /// storage (an empty 0 x 0 one); a move hands it on with the arrays. A plan that borrows a
+    /// matrix compares it to know the matrix still holds the arrays it analysed: their addresses
+    /// cannot tell, since an allocator hands freed blocks out again. Not part of the value
+    /// (operator== ignores it).
     std::uint64_t generation = next_generation();
 
     compressed() = default;
