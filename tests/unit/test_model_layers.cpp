@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -288,6 +289,15 @@ TEST_CASE("data parallel: one system equals weight streaming, and the tree adds 
     CHECK(dp16.layers[0].swarmx_cycles == doctest::Approx(3 * 2 * 850.0));
     CHECK(dp16.flops == ws.flops);                  // same useful work, spread over 16 systems
     CHECK(dp16.fraction_of_peak < ws.fraction_of_peak * 1.0000001);
+
+    // More systems than samples: one sample each (the rounded-up share wrapped to 0 near 2^64,
+    // and every figure of the step was NaN).
+    o.systems = std::numeric_limits<std::size_t>::max();
+    const auto dp_all = estimate_data_parallel(mlp, wse2(), o);
+    CHECK(dp_all.layers[0].batch == 1);
+    CHECK(std::isfinite(dp_all.cycles));
+    CHECK(dp_all.cycles > 0);
+    CHECK(dp_all.flops == ws.flops);
 }
 
 TEST_CASE("data parallel: step time falls with N while compute bound, then the weight stream sets the floor") {

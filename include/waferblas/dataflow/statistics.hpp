@@ -183,8 +183,6 @@ void checkerboard_statistics(const sparse_program<T, I>& prog, program_statistic
     }
 }
 
-} // namespace detail
-
 /// Throws overflow_error unless every count of a program with `width` dense columns fits a
 /// std::size_t. Each count is at most width x words (or bytes, or flops) per value x an entry count
 /// (nonzeros, rows or columns) x hops or receivers (fewer than R + C): that bound is checked.
@@ -204,9 +202,11 @@ void check_counts_fit(const sparse_program<T, I>& prog, std::size_t width) {
     }
 }
 
+} // namespace detail
+
 template <scalar T, index I>
 [[nodiscard]] program_statistics compute_statistics(const sparse_program<T, I>& prog, std::size_t width) {
-    check_counts_fit(prog, width);
+    detail::check_counts_fit(prog, width);
     program_statistics st;
     st.grid = prog.grid();
     st.placement = prog.placement();

@@ -480,7 +480,7 @@ inline sequence_estimate streamed_sequence(std::span<const layer> layers, execut
                                            const execution_options& o) {
     sequence_estimate s = sequence_header(layers, mode, m, o);
     const std::size_t N = s.systems;
-    const std::size_t per_system = (s.samples + N - 1) / N; // the busiest system's share
+    const std::size_t per_system = s.samples / N + (s.samples % N != 0 ? 1 : 0); // the busiest system's share, without wrapping
     s.swarmx_depth = mode == execution_mode::data_parallel ? swarmx_depth(N, m.swarmx_fanout) : 0;
     // Streams crossing the tree per layer: the weight broadcast (inference), or two weight broadcasts
     // and one gradient reduction (training). Pipelined through the tree at link rate, each adds its
