@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <limits>
 #include <string>
 #include <type_traits>
 
@@ -39,9 +38,7 @@ public:
                                          " is smaller than the " + (lay == layout::row_major ? "column" : "row") +
                                          " count " + std::to_string(inner));
         if (rows > 0 && cols > 0 && data == nullptr) throw invalid_argument_error("matrix_view: null data with non-zero size");
-        // The last element's offset in bytes must be an address difference, or indexing overflows.
-        const std::size_t outer = lay == layout::row_major ? rows : cols;
-        const std::size_t limit = static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) / sizeof(T);
+        const std::size_t outer = lay == layout::row_major ? rows : cols, limit = detail::max_offset_elements<T>;
         if (outer > 0 && inner > 0 && (inner > limit || outer - 1 > (limit - inner) / ld_))
             throw invalid_argument_error("matrix_view: " + std::to_string(rows) + "x" + std::to_string(cols) + " with leading dimension " +
                                          std::to_string(ld_) + " reaches beyond the address space");

@@ -23,6 +23,13 @@
 
 namespace waferblas {
 
+namespace detail {
+/// The most elements of T an offset may span: a view's last element must lie an address
+/// difference (std::ptrdiff_t bytes) from its first, or indexing it overflows.
+template <class T>
+inline constexpr std::size_t max_offset_elements = static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) / sizeof(T);
+} // namespace detail
+
 template <class T>
 class vector_view {
 public:
@@ -37,9 +44,8 @@ public:
         if constexpr (!std::is_const_v<T>) {
             if (stride_ == 0 && size_ > 1) throw invalid_argument_error("vector_view: stride 0 on a mutable view would alias");
         }
-        // The last element's offset in bytes must be an address difference, or indexing overflows.
         const std::size_t step = stride_ < 0 ? std::size_t{0} - static_cast<std::size_t>(stride_) : static_cast<std::size_t>(stride_);
-        if (size_ > 1 && step != 0 && size_ - 1 > static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) / sizeof(T) / step)
+        if (size_ > 1 && step != 0 && size_ - 1 > detail::max_offset_elements<T> / step)
             throw invalid_argument_error("vector_view: " + std::to_string(size_) + " elements " + std::to_string(stride_) +
                                          " apart reach beyond the address space");
     }

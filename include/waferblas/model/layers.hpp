@@ -18,7 +18,6 @@
 #pragma once
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
@@ -99,7 +98,7 @@ struct sparsity {
         switch (kind) {
         case sparsity_kind::dense: return 0.0;
         case sparsity_kind::unstructured: return unstructured_index_bytes;
-        case sparsity_kind::n_m: return static_cast<double>(m <= 1 ? 0 : std::bit_width(m - 1)) / 8.0; // ceil(log2 m)
+        case sparsity_kind::n_m: return static_cast<double>(detail::ceil_log2(m)) / 8.0;
         case sparsity_kind::block:
             return block_index_bytes / (static_cast<double>(block_rows) * static_cast<double>(block_cols));
         }
