@@ -90,8 +90,11 @@ template <class Axpy>
 void bench_axpy(benchmark::State& state, Axpy axpy) {
     const int threads = static_cast<int>(state.range(0));
     auto& a = arrays(opts().level1_n);
-    std::vector<double> expect(a.y);
-    for (std::size_t i = 0; i < expect.size(); ++i) expect[i] += axpy_alpha * a.x[i];
+    expected_result expect{a.y, std::vector<double>(a.y.size())};
+    for (std::size_t i = 0; i < a.y.size(); ++i) {
+        expect.value[i] += axpy_alpha * a.x[i];
+        expect.scale[i] = std::abs(a.y[i]) + std::abs(axpy_alpha * a.x[i]);
+    }
     axpy(axpy_alpha, a.x, a.y, threads);
     const std::string err = check_result("axpy", a.y, expect);
     if (!err.empty()) {

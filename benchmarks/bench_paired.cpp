@@ -4,12 +4,13 @@
 // On the shared project machine a whole process runs up to 1.5x slower than the next one, for every
 // library, at moments no library controls (docs/performance.md, noise): two configurations timed
 // minutes apart can swap places while their code is unchanged. Here a round times a batch of calls
-// of each library in turn (2 ms of calls), rotating which one goes first, each batch after a 2 ms
+// of each library in turn (2 ms of calls), in an order shuffled every round, each batch after a 2 ms
 // busy pause (the previous library's threads go idle) and one untimed call that wakes this
 // library's threads and brings its own arrays back into cache and into the guest's memory (calls
 // under warm_call_seconds; below).
 // A round's ratio is WaferBLAS's time per call over the fastest peer's in the same round; a
-// repetition reports the median over its rounds.
+// repetition reports the median over its rounds. Every library's result is checked against the
+// reference loop before its first batch and again after each repetition's rounds.
 //
 // Names: paired_spmv/<waferblas variant>/<problem>/threads:T and paired_spmm/<variant>/<problem>/
 // k:K/threads:T. Counters: ratio_best (time over the fastest peer's), ratio_Eigen,
@@ -36,6 +37,8 @@
 #include <exception>
 #include <limits>
 #include <map>
+#include <numeric>
+#include <random>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
@@ -77,6 +80,7 @@ struct contestant {
     std::string lib, peer; ///< peer: "" for the WaferBLAS variant and the references
     std::unique_ptr<Runner> runner;
     role what;
+    const expected_result* expect = nullptr; ///< checked again after each repetition's rounds; nullptr: not
     std::size_t batch = 1;
     bool warm = true;
     std::vector<double> seconds_per_call; ///< one per round of the current repetition
@@ -88,6 +92,11 @@ struct paired_state {
     std::vector<contestant<Runner>> entries; ///< entries[0]: WaferBLAS
     double bytes = 0;                        ///< compulsory bytes of one WaferBLAS call (SpMV)
     std::string error;
+    /// The order of each round's batches: shuffled every round (fixed seed, kept across repetitions),
+    /// so that no library always follows the same one (a runtime's threads still spinning, or the
+    /// caches another library left, would otherwise favour or hurt it every round alike).
+    std::mt19937 order_rng{20261203};
+    std::vector<std::size_t> order;
 };
 
 /// The rows of A in order of length (stable): row r of the ceilings' matrices is row order[r] of A.
@@ -138,10 +147,15 @@ void add_ceilings(paired_state<spmv_runner>& s, const Library& ours, const probl
         runner->prepare();
         runner->run();
         if (!fold) { // the same sums as A x, permuted: checked as the libraries' results are
-            for (const std::int32_t i : order) q.y_ref.push_back(p.y_ref[static_cast<std::size_t>(i)]);
+            q.y_ref.tolerance = p.y_ref.tolerance;
+            for (const std::int32_t i : order) {
+                q.y_ref.value.push_back(p.y_ref.value[static_cast<std::size_t>(i)]);
+                q.y_ref.scale.push_back(p.y_ref.scale[static_cast<std::size_t>(i)]);
+            }
             if (auto err = check_result(ours.name + " on " + q.name, runner->result(), q.y_ref); !err.empty()) throw std::runtime_error(err);
         }
         s.entries.emplace_back(name, "", std::move(runner), role::ceiling);
+        if (!fold) s.entries.back().expect = &q.y_ref;
     }
 }
 
@@ -191,15 +205,20 @@ void run_rounds(benchmark::State& state, paired_state<Runner>& s) {
     const std::size_t n = s.entries.size();
     for (auto& c : s.entries) c.seconds_per_call.clear();
     std::size_t round = 0;
+    s.order.resize(n);
     try {
         for (auto _ : state) {
-            for (std::size_t i = 0; i < n; ++i) time_batch(s.entries[(round + i) % n]);
+            std::iota(s.order.begin(), s.order.end(), std::size_t{0});
+            std::shuffle(s.order.begin(), s.order.end(), s.order_rng);
+            for (const std::size_t i : s.order) time_batch(s.entries[i]);
             ++round;
         }
     } catch (const std::exception& ex) {
         fail(state, ex.what());
         return;
     }
+    for (const auto& c : s.entries)
+        if (c.expect != nullptr && !still_correct(state, c.lib, *c.runner, *c.expect)) return;
     // Per round: WaferBLAS's time over each peer's (the faster of a peer's calls) and the fastest's;
     // the bandwidths of WaferBLAS and of the ceilings over the triad's.
     std::map<std::string, std::vector<double>> ratios;
@@ -247,14 +266,17 @@ std::vector<const Library*> contestants(const std::vector<Library>& libs, int th
 /// The configuration's contestants (built, checked and sized once), then one repetition's rounds.
 /// make(lib) returns lib's checked runner.
 template <class Runner, class Library, class Make>
-void bench_paired(benchmark::State& state, const std::string& key, const std::vector<Library>& libs, const problem& p, Make&& make,
-                  const Library* ours = nullptr) {
+void bench_paired(benchmark::State& state, const std::string& key, const std::vector<Library>& libs, const problem& p,
+                  const expected_result& ref, Make&& make, const Library* ours = nullptr) {
     const int threads = static_cast<int>(state.range(0));
     auto& s = config_slot<paired_state<Runner>>(key + "/" + std::to_string(threads), [&] {
         auto st = std::make_shared<paired_state<Runner>>();
         try {
             const auto listed = contestants(libs, threads, ours);
-            for (const auto* lib : listed) st->entries.emplace_back(lib->name, lib->peer, make(*lib, threads));
+            for (const auto* lib : listed) {
+                st->entries.emplace_back(lib->name, lib->peer, make(*lib, threads));
+                st->entries.back().expect = &ref;
+            }
             if (st->entries.size() < 2) throw std::runtime_error(key + ": no peer runs at " + std::to_string(threads) + " threads");
             if constexpr (std::is_same_v<Runner, spmv_runner>) {
                 // Matrices beyond the caches also get the bandwidth reference (issue #3: 85 % of the
@@ -281,7 +303,7 @@ void bench_paired(benchmark::State& state, const std::string& key, const std::ve
 void bench_paired_spmv(benchmark::State& state, const matrix_entry& e) {
     problem* p = current_problem_or_fail(state, e);
     if (p == nullptr) return;
-    bench_paired<spmv_runner>(state, "paired_spmv/" + e.name, spmv_libraries(), *p,
+    bench_paired<spmv_runner>(state, "paired_spmv/" + e.name, spmv_libraries(), *p, p->y_ref,
                               [&](const spmv_library& lib, int threads) { return make_checked(lib, *p, threads); });
 }
 
@@ -303,7 +325,7 @@ template <waferblas::spmv_layout Layout>
 void bench_paired_spmv_plan(benchmark::State& state, const matrix_entry& e, const std::string& family) {
     problem* p = current_problem_or_fail(state, e);
     if (p == nullptr) return;
-    bench_paired<spmv_runner>(state, family + "/" + e.name, spmv_libraries(), *p,
+    bench_paired<spmv_runner>(state, family + "/" + e.name, spmv_libraries(), *p, p->y_ref,
                               [&](const spmv_library& lib, int threads) { return make_checked(lib, *p, threads); }, &plan_library<Layout>());
 }
 
@@ -321,7 +343,7 @@ void bench_paired_spmm(benchmark::State& state, const matrix_entry& e, std::size
     const spmm_operands* o = spmm_operands_or_fail(state, e, k);
     if (o == nullptr) return;
     problem* p = &current_problem(e);
-    bench_paired<spmm_runner>(state, "paired_spmm/" + e.name + "/k:" + std::to_string(k), spmm_libraries(), *p,
+    bench_paired<spmm_runner>(state, "paired_spmm/" + e.name + "/k:" + std::to_string(k), spmm_libraries(), *p, o->C_ref,
                               [&](const spmm_library& lib, int threads) { return make_checked(lib, *p, *o, threads); });
 }
 

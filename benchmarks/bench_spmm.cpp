@@ -43,6 +43,7 @@ void bench_spmm(benchmark::State& state, const matrix_entry& e, const spmm_libra
         fail(state, what + ": " + ex.what());
         return;
     }
+    if (!still_correct(state, what, *s.runner, o->C_ref)) return;
     report_rates(state, spmm_bytes(p->rows(), p->cols(), p->nnz(), k), 2.0 * static_cast<double>(p->nnz()) * static_cast<double>(k));
     report_shape(state, p->rows(), p->cols(), p->nnz());
 }

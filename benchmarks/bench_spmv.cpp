@@ -4,6 +4,8 @@
 // (untimed, in the configuration slot), then the timing loop calls run() only.
 #include "runners.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <exception>
 #include <cstdint>
 #include <optional>
@@ -46,6 +48,7 @@ void bench_spmv(benchmark::State& state, const matrix_entry& e, const spmv_libra
         fail(state, lib.name + " on " + e.name + ": " + ex.what());
         return;
     }
+    if (!still_correct(state, lib.name + " on " + e.name, *s.runner, p->y_ref)) return;
     report_rates(state, spmv_bytes(p->rows(), p->cols(), p->nnz()), 2.0 * static_cast<double>(p->nnz()));
     report_shape(state, p->rows(), p->cols(), p->nnz());
 }
@@ -95,11 +98,18 @@ void bench_spmv_transposed(benchmark::State& state, const matrix_entry& e) {
     problem* p = current_problem_or_fail(state, e);
     if (p == nullptr) return;
     const auto& A = p->A;
-    std::vector<double> x(p->rows()), y(p->cols()), want(p->cols(), 0.0);
+    std::vector<double> x(p->rows()), y(p->cols());
+    expected_result want{std::vector<double>(p->cols()), std::vector<double>(p->cols())};
+    std::vector<std::size_t> column_count(p->cols());
     for (std::size_t i = 0; i < x.size(); ++i) x[i] = 0.5 + static_cast<double>(i % 7) / 7.0;
     for (std::size_t i = 0; i < x.size(); ++i)
-        for (auto k = static_cast<std::size_t>(A.row_ptr()[i]); k < static_cast<std::size_t>(A.row_ptr()[i + 1]); ++k)
-            want[static_cast<std::size_t>(A.col_idx()[k])] += A.values()[k] * x[i];
+        for (auto k = static_cast<std::size_t>(A.row_ptr()[i]); k < static_cast<std::size_t>(A.row_ptr()[i + 1]); ++k) {
+            const auto j = static_cast<std::size_t>(A.col_idx()[k]);
+            want.value[j] += A.values()[k] * x[i];
+            want.scale[j] += std::abs(A.values()[k] * x[i]);
+            ++column_count[j];
+        }
+    want.tolerance = sum_tolerance(column_count.empty() ? 0 : *std::max_element(column_count.begin(), column_count.end()));
     const waferblas::backend::default_backend backend{waferblas::execution_options{threads}};
     waferblas::spmv(backend, waferblas::op::transpose, 1.0, A, x, 0.0, y);
     if (const auto error = check_result("A^T x on " + e.name, y, want); !error.empty()) {
@@ -109,6 +119,10 @@ void bench_spmv_transposed(benchmark::State& state, const matrix_entry& e) {
     for (auto _ : state) {
         waferblas::spmv(backend, waferblas::op::transpose, 1.0, A, x, 0.0, y);
         benchmark::ClobberMemory();
+    }
+    if (const auto error = check_result("A^T x on " + e.name + ", after timing", y, want); !error.empty()) {
+        fail(state, error);
+        return;
     }
     report_rates(state, spmv_bytes(p->cols(), p->rows(), p->nnz()), 2.0 * static_cast<double>(p->nnz()));
     report_shape(state, p->rows(), p->cols(), p->nnz());

@@ -72,6 +72,23 @@ struct matrix_entry {
     return e.origin == "generated" && (e.name.rfind("poisson", 0) == 0 || e.name.rfind("banded", 0) == 0);
 }
 
+/// The tolerance of a result checked against the reference, relative to its entries' scale.
+inline constexpr double verify_tolerance = 1e-12;
+
+/// What a product must come out as: the reference loop's entries and, per entry, the magnitude its
+/// rounding error scales with (|A| |x| for y = A x: a sum of n products rounded in any order is
+/// within n eps of it). A result passes when every entry is within tolerance x scale of the
+/// reference: componentwise, so an entry of a small row is held to its own size, not to the
+/// largest entry's, and an empty row must come out exactly zero.
+struct expected_result {
+    std::vector<double> value, scale;
+    double tolerance = verify_tolerance;
+};
+
+/// The tolerance for sums of up to `terms` products: 1e-12, or twice the bound n eps when longer
+/// rows make that larger (two summation orders, each within n eps of the exact sum).
+[[nodiscard]] double sum_tolerance(std::size_t terms) noexcept;
+
 /// Dense SpMM operands for one column count: B (cols x k) and the reference C = A B (rows x k),
 /// both row-major. B starts on a cache line, as Eigen's dense matrices do: the libraries that read
 /// it in place (WaferBLAS, librsb) or copy it (GraphBLAS, into aligned storage too) then see rows
@@ -79,7 +96,7 @@ struct matrix_entry {
 struct spmm_operands {
     std::size_t k = 0;
     waferblas::aligned_vector<double> B;
-    std::vector<double> C_ref;
+    expected_result C_ref;
 };
 
 /// The matrix being benchmarked, with x (x_j in [0.5, 1.5), deterministic) and the reference y = A x
@@ -87,7 +104,8 @@ struct spmm_operands {
 struct problem {
     std::string name;
     waferblas::csr_matrix<double> A;
-    std::vector<double> x, y_ref;
+    std::vector<double> x;
+    expected_result y_ref;
     std::deque<spmm_operands> spmm; ///< built on demand, one per k (a deque: references stay valid)
     [[nodiscard]] const spmm_operands& operands(std::size_t k);
     [[nodiscard]] std::size_t rows() const noexcept { return static_cast<std::size_t>(A.rows()); }
@@ -139,13 +157,9 @@ T& config_slot(const std::string& key, Make&& make) {
 // ---------------------------------------------------------------------------------------------------
 // Verification and reporting.
 
-inline constexpr double verify_tolerance = 1e-12;
-
-/// max_i |got_i - ref_i| / max_i |ref_i| (0 when both are all zero; infinity on a size mismatch).
-[[nodiscard]] double relative_max_error(std::span<const double> got, std::span<const double> ref) noexcept;
-
-/// "" when got matches ref within verify_tolerance, else a message naming `what`.
-[[nodiscard]] std::string check_result(std::string_view what, std::span<const double> got, std::span<const double> ref);
+/// "" when every entry of got is within want.tolerance x want.scale of want.value, else a message
+/// naming `what` and the worst entry (NaN, a wrong size or a nonzero where zero is due all fail).
+[[nodiscard]] std::string check_result(std::string_view what, std::span<const double> got, const expected_result& want);
 
 /// SkipWithError, and remember it: main exits non-zero if any benchmark failed.
 void fail(benchmark::State& state, const std::string& message);

@@ -47,9 +47,13 @@ std::vector<spmv_library> spmv_libraries() {
     libs.push_back({"waferblas_plan_tbb", true, [](problem& p, int t) -> std::unique_ptr<spmv_runner> {
                         return std::make_unique<waferblas_plan_spmv<waferblas::backend::tbb>>(p, waferblas::backend::tbb{threads_of(t)}, pes(t));
                     }});
+    libs.push_back({"waferblas_plan_borrowed_tbb", true, [](problem& p, int t) -> std::unique_ptr<spmv_runner> {
+                        return std::make_unique<waferblas_plan_spmv<waferblas::backend::tbb>>(
+                            p, waferblas::backend::tbb{threads_of(t)}, pes(t), waferblas::spmv_layout::csr, plan_source::borrow);
+                    }});
 #endif
 #if defined(WAFERBLAS_BENCH_HAVE_EIGEN)
-    libs.push_back({"eigen", true, [](problem& p, int t) -> std::unique_ptr<spmv_runner> {
+    libs.push_back({"eigen", eigen_peer::multi_threaded, [](problem& p, int t) -> std::unique_ptr<spmv_runner> {
                         return std::make_unique<eigen_peer::spmv>(p, t);
                     }, "Eigen"});
 #endif
@@ -85,7 +89,7 @@ std::vector<spmm_library> spmm_libraries() {
                     }});
 #endif
 #if defined(WAFERBLAS_BENCH_HAVE_EIGEN)
-    libs.push_back({"eigen", true, [](problem& p, const spmm_operands& o, int t) -> std::unique_ptr<spmm_runner> {
+    libs.push_back({"eigen", eigen_peer::multi_threaded, [](problem& p, const spmm_operands& o, int t) -> std::unique_ptr<spmm_runner> {
                         return std::make_unique<eigen_peer::spmm>(p, o, t);
                     }, "Eigen"});
 #endif
@@ -107,14 +111,17 @@ std::vector<spmm_library> spmm_libraries() {
 }
 
 namespace {
-/// make(), one prepared run, and the check against `ref`; any failure as one runtime_error.
+/// make(), two prepared runs, and the check against `ref`; any failure as one runtime_error. Two
+/// runs: a kernel that added its product to the output instead of overwriting it (beta = 0) would
+/// pass a single run into the zeroed output a runner starts with.
 template <class Make>
-auto checked(const std::string& what, Make&& make, std::span<const double> ref) {
+auto checked(const std::string& what, Make&& make, const expected_result& ref) {
     decltype(make()) runner;
     std::string error;
     try {
         runner = make();
         runner->prepare();
+        runner->run();
         runner->run();
         error = check_result(what, runner->result(), ref);
     } catch (const std::exception& ex) {
@@ -154,7 +161,7 @@ void finalize_peers() {
 void add_peer_context() {
     std::string libs = "waferblas_seq";
 #if defined(WAFERBLAS_BENCH_HAVE_TBB)
-    libs += " waferblas_tbb waferblas_plan_tbb";
+    libs += " waferblas_tbb waferblas_plan_tbb waferblas_plan_borrowed_tbb";
     benchmark::AddCustomContext("tbb", std::to_string(TBB_VERSION_MAJOR) + "." + std::to_string(TBB_VERSION_MINOR));
 #endif
 #if defined(WAFERBLAS_BENCH_HAVE_OPENMP)

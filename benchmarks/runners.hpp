@@ -71,14 +71,21 @@ private:
     std::vector<double> y_;
 };
 
+/// Whether a plan copies A (the default) or reads it in place (plan_spmv(borrow(A), ...)).
+enum class plan_source { copy, borrow };
+
 /// A plan on a 1 x P chain of PEs (placement::row_blocks, P = threads), analysed once; with
 /// spmv_layout::diagonal_chunks, a matrix that forms no chunks is an error (nothing to measure).
 template <class Backend>
 class waferblas_plan_spmv final : public spmv_runner {
 public:
-    waferblas_plan_spmv(const problem& p, Backend b, std::size_t pes, waferblas::spmv_layout layout = waferblas::spmv_layout::csr)
+    waferblas_plan_spmv(const problem& p, Backend b, std::size_t pes, waferblas::spmv_layout layout = waferblas::spmv_layout::csr,
+                        plan_source source = plan_source::copy)
         : p_(p), backend_(b),
-          plan_(waferblas::plan_spmv(p.A, waferblas::pe_grid{1, pes}, waferblas::placement::row_blocks, waferblas::op::none, layout)),
+          plan_(source == plan_source::borrow
+                    ? waferblas::plan_spmv(waferblas::borrow(p.A), waferblas::pe_grid{1, pes}, waferblas::placement::row_blocks,
+                                           waferblas::op::none, layout)
+                    : waferblas::plan_spmv(p.A, waferblas::pe_grid{1, pes}, waferblas::placement::row_blocks, waferblas::op::none, layout)),
           y_(p.rows()) {
         if (layout == waferblas::spmv_layout::diagonal_chunks && plan_.program().chunks().empty())
             throw std::runtime_error(p.name + ": no diagonal chunks");
@@ -130,6 +137,17 @@ private:
     waferblas::spmm_plan<double, std::int32_t> plan_;
     waferblas::aligned_vector<double> C_; ///< on a cache line, as Eigen's C
 };
+
+/// After a timing loop: the runner's result checked again, so that a kernel that goes wrong after
+/// its checked calls (or whose output another library's calls disturb) cannot stand in the
+/// results. Marks `state` failed and returns false when it no longer matches.
+template <class Runner>
+[[nodiscard]] bool still_correct(benchmark::State& state, const std::string& what, const Runner& runner, const expected_result& want) {
+    const std::string error = check_result(what + ", after timing", runner.result(), want);
+    if (error.empty()) return true;
+    fail(state, error);
+    return false;
+}
 
 /// Every SpMV / SpMM library compiled in, WaferBLAS variants first (defined in peers.cpp).
 [[nodiscard]] std::vector<spmv_library> spmv_libraries();

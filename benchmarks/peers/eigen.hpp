@@ -9,9 +9,27 @@
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
 
+#include <stdexcept>
+#include <string>
+
 #include "../runners.hpp"
 
 namespace wbbench::eigen_peer {
+
+/// Eigen runs on more than one thread only when compiled with OpenMP; otherwise it is timed at
+/// 1 thread only, and a runner asked for more threads than Eigen reports fails (set_threads).
+#if defined(EIGEN_HAS_OPENMP)
+inline constexpr bool multi_threaded = true;
+#else
+inline constexpr bool multi_threaded = false;
+#endif
+
+/// Eigen::setNbThreads(threads), refused when Eigen would not run that many.
+inline void set_threads(int threads) {
+    Eigen::setNbThreads(threads);
+    if (Eigen::nbThreads() != threads)
+        throw std::runtime_error("Eigen: asked for " + std::to_string(threads) + " threads, runs on " + std::to_string(Eigen::nbThreads()));
+}
 
 using sparse = Eigen::SparseMatrix<double, Eigen::RowMajor, int>;
 using row_matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
@@ -27,7 +45,7 @@ public:
         : threads_(threads), A_(to_eigen(p.A)),
           x_(Eigen::Map<const Eigen::VectorXd>(p.x.data(), static_cast<Eigen::Index>(p.x.size()))),
           y_(Eigen::VectorXd::Zero(static_cast<Eigen::Index>(p.rows()))) {}
-    void prepare() override { Eigen::setNbThreads(threads_); }
+    void prepare() override { set_threads(threads_); }
     void run() override { y_.noalias() = A_ * x_; }
     [[nodiscard]] std::vector<double> result() const override { return {y_.data(), y_.data() + y_.size()}; }
 
@@ -43,7 +61,7 @@ public:
         : threads_(threads), A_(to_eigen(p.A)),
           B_(Eigen::Map<const row_matrix>(o.B.data(), static_cast<Eigen::Index>(p.cols()), static_cast<Eigen::Index>(o.k))),
           C_(row_matrix::Zero(static_cast<Eigen::Index>(p.rows()), static_cast<Eigen::Index>(o.k))) {}
-    void prepare() override { Eigen::setNbThreads(threads_); }
+    void prepare() override { set_threads(threads_); }
     void run() override { C_.noalias() = A_ * B_; }
     [[nodiscard]] std::vector<double> result() const override { return {C_.data(), C_.data() + C_.size()}; }
 

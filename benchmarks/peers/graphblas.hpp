@@ -41,7 +41,17 @@ inline void check(GrB_Info info, const char* what) {
         throw std::runtime_error(std::string("GraphBLAS: ") + what + " returned GrB_Info " + std::to_string(static_cast<int>(info)));
 }
 
-inline void set_threads(int threads) { check(GxB_Global_Option_set(GxB_GLOBAL_NTHREADS, threads), "GxB_Global_Option_set(GxB_NTHREADS)"); }
+/// GraphBLAS's thread count, refused above 1 when the library was built without OpenMP (it would
+/// accept the setting and run on one thread).
+inline void set_threads(int threads) {
+    check(GxB_Global_Option_set(GxB_GLOBAL_NTHREADS, threads), "GxB_Global_Option_set(GxB_NTHREADS)");
+    int32_t set = 0, with_openmp = 0;
+    check(GxB_Global_Option_get_INT32(GxB_GLOBAL_NTHREADS, &set), "GxB_Global_Option_get(GxB_NTHREADS)");
+    check(GxB_Global_Option_get_INT32(GxB_LIBRARY_OPENMP, &with_openmp), "GxB_Global_Option_get(GxB_LIBRARY_OPENMP)");
+    if (set != threads || (threads > 1 && with_openmp == 0))
+        throw std::runtime_error("GraphBLAS: asked for " + std::to_string(threads) + " threads, runs on " +
+                                 std::to_string(with_openmp != 0 ? set : 1));
+}
 
 /// A copy of `values` in a malloc'd block whose ownership GraphBLAS takes (GxB_*_pack_*).
 inline void* malloc_copy(const double* values, std::size_t n) {

@@ -26,9 +26,14 @@ inline void check(rsb_err_t err, const char* what) {
     throw std::runtime_error(std::string("librsb: ") + what + ": " + buf);
 }
 
+/// librsb's thread count, read back: refused when librsb would run on another number.
 inline void set_threads(int threads) {
     rsb_int_t t = threads;
     check(rsb_lib_set_opt(RSB_IO_WANT_EXECUTING_THREADS, &t), "rsb_lib_set_opt(RSB_IO_WANT_EXECUTING_THREADS)");
+    rsb_int_t running = 0;
+    check(rsb_lib_get_opt(RSB_IO_WANT_EXECUTING_THREADS, &running), "rsb_lib_get_opt(RSB_IO_WANT_EXECUTING_THREADS)");
+    if (running != threads)
+        throw std::runtime_error("librsb: asked for " + std::to_string(threads) + " threads, runs on " + std::to_string(running));
 }
 
 /// The thread count must be set before assembly: see after_setting_threads below.

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Tests of summarize.py's verdicts on issue #3's paired targets, on synthetic benchmark JSON.
+
+Run: python3 tools/bench/test_summarize.py (ctest: benchmark_summary_verdicts)."""
+
+import importlib.util
+import json
+import tempfile
+import unittest
+from pathlib import Path
+
+_spec = importlib.util.spec_from_file_location("summarize", Path(__file__).with_name("summarize.py"))
+summarize = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(summarize)
+
+ALL_PEERS = {"ratio_Eigen": 0.5, "ratio_GraphBLAS": 0.6, "ratio_librsb": 0.7}
+
+
+def paired(problem, ratio_best, peers=None, threads=1, error=None):
+    """One median aggregate of paired_spmv/waferblas_tbb/<problem>, as Google Benchmark writes it."""
+    run_name = f"paired_spmv/waferblas_tbb/{problem}/threads:{threads}/iterations:5/real_time"
+    entry = {"name": run_name + "_median", "run_name": run_name, "run_type": "aggregate", "aggregate_name": "median",
+             "real_time": 1000.0, "time_unit": "us", "nnz": 100.0, "rows": 10.0, "cols": 10.0}
+    if error is not None:
+        return {"name": run_name, "run_name": run_name, "run_type": "iteration", "error_occurred": True,
+                "error_message": error}
+    entry.update(ALL_PEERS if peers is None else peers)
+    entry["ratio_best"] = ratio_best
+    return entry
+
+
+def headline_row(paths):
+    """The 'SpMV' row at 1 thread of the paired headline, as {column: cell}."""
+    results, _contexts, errors = summarize.load(paths)
+    text = summarize.section_paired_headline(summarize.Index(results), errors)
+    lines = [line for line in text.splitlines() if line.startswith("|")]
+    header = [c.strip() for c in lines[0].strip("|").split("|")]
+    for line in lines[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if cells[0] == "SpMV" and cells[1] == "1":
+            return dict(zip(header, cells))
+    raise AssertionError("no SpMV row:\n" + text)
+
+
+class PairedVerdicts(unittest.TestCase):
+    def write(self, directory, name, benchmarks):
+        path = Path(directory) / name
+        path.write_text(json.dumps({"context": {}, "benchmarks": benchmarks}))
+        return str(path)
+
+    def test_a_missing_peer_does_not_meet_the_target(self):
+        with tempfile.TemporaryDirectory() as d:
+            row = headline_row([self.write(d, "run.json", [
+                paired("a", 0.9),
+                paired("b", 0.9, peers={"ratio_Eigen": 0.5, "ratio_GraphBLAS": 0.6}),  # no librsb in its rounds
+            ])])
+        self.assertEqual(row["matrices"], "2")
+        self.assertEqual(row["meets issue #3"], "1/2")
+
+    def test_a_failed_configuration_counts_and_does_not_meet(self):
+        with tempfile.TemporaryDirectory() as d:
+            row = headline_row([self.write(d, "run.json", [paired("a", 0.9), paired("b", 0, error="eigen on b: wrong")])])
+        self.assertEqual(row["matrices"], "2")
+        self.assertEqual(row["meets issue #3"], "1/2")
+
+    def test_a_failure_in_one_run_is_not_erased_by_another(self):
+        with tempfile.TemporaryDirectory() as d:
+            first = self.write(d, "run1.json", [paired("a", 0.9), paired("b", 0.8)])
+            second = self.write(d, "run2.json", [paired("a", 0.9), paired("b", 0, error="librsb on b: wrong")])
+            row = headline_row([first, second])
+            _results, _contexts, errors = summarize.load([first, second])
+        self.assertEqual(row["meets issue #3"], "1/2")
+        self.assertTrue(any("in some of the runs" in message for message in errors.values()))
+
+    def test_every_run_is_stricter_than_the_median(self):
+        with tempfile.TemporaryDirectory() as d:
+            row = headline_row([self.write(d, "run1.json", [paired("a", 0.9)]),
+                                self.write(d, "run2.json", [paired("a", 1.05)])])  # median of two: 0.975
+        self.assertEqual(row["meets issue #3"], "1/1")
+        self.assertEqual(row["in every run"], "0/1")
+
+    def test_a_slower_median_does_not_meet(self):
+        with tempfile.TemporaryDirectory() as d:
+            row = headline_row([self.write(d, "run.json", [paired("a", 1.01), paired("b", 1.0)])])
+        self.assertEqual(row["meets issue #3"], "1/2")
+        self.assertEqual(row["wins"], "0/2")
+
+
+if __name__ == "__main__":
+    unittest.main()
