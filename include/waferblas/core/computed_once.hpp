@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <mutex>
 #include <utility>
 
@@ -41,10 +42,10 @@ public:
     const V& get(F&& compute) const {
         if (!computed()) {
             const std::lock_guard lock(mutex_);
-            if (!done_.load(std::memory_order_relaxed)) {
+            if (done_.load(std::memory_order_relaxed) == 0) {
                 value_ = V{};
                 std::forward<F>(compute)(value_);
-                done_.store(true, std::memory_order_release);
+                done_.store(1, std::memory_order_release);
             }
         }
         return value_;
@@ -59,13 +60,15 @@ private:
     void take(Source&& o) {
         const bool had = o.computed();
         value_ = had ? std::forward<Source>(o).value_ : V{};
-        done_.store(had, std::memory_order_relaxed);
+        done_.store(had ? 1 : 0, std::memory_order_relaxed);
         moved_from_ = o.moved_from_;
     }
-    [[nodiscard]] bool computed() const noexcept { return done_.load(std::memory_order_acquire); }
+    [[nodiscard]] bool computed() const noexcept { return done_.load(std::memory_order_acquire) != 0; }
 
     mutable V value_{};
-    mutable std::atomic<bool> done_{false};
+    /// 1 once value_ is computed. Not atomic<bool>: .ci/tsan.supp hides TBB's atomic<bool> flags
+    /// and relies on WaferBLAS having none.
+    mutable std::atomic<std::size_t> done_{0};
     mutable std::mutex mutex_;
     bool moved_from_ = false;
 };
