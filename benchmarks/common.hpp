@@ -113,6 +113,9 @@ struct problem {
     [[nodiscard]] std::size_t nnz() const noexcept { return static_cast<std::size_t>(A.nnz()); }
 };
 
+/// The reference y = A x: a plain sequential CSR loop, with |A| |x| beside it.
+[[nodiscard]] expected_result reference_spmv(const waferblas::csr_matrix<double>& A, const std::vector<double>& x);
+
 /// The problem for `e`, loading it (and freeing the previous one, and the configuration slot) when
 /// it is not the current one. Benchmarks are registered matrix by matrix, so each loads once.
 problem& current_problem(const matrix_entry& e);

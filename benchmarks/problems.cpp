@@ -138,7 +138,13 @@ std::size_t longest_row(const waferblas::csr_matrix<double>& A) {
     return longest;
 }
 
-/// The reference: a plain sequential CSR loop, with |A| |x| beside it.
+std::unique_ptr<problem>& current_storage() {
+    static std::unique_ptr<problem> p;
+    return p;
+}
+
+} // namespace
+
 expected_result reference_spmv(const waferblas::csr_matrix<double>& A, const std::vector<double>& x) {
     const auto ptr = A.row_ptr();
     const auto idx = A.col_idx();
@@ -159,13 +165,6 @@ expected_result reference_spmv(const waferblas::csr_matrix<double>& A, const std
     }
     return y;
 }
-
-std::unique_ptr<problem>& current_storage() {
-    static std::unique_ptr<problem> p;
-    return p;
-}
-
-} // namespace
 
 const spmm_operands& problem::operands(std::size_t k) {
     for (const auto& s : spmm)
