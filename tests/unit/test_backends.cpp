@@ -511,6 +511,44 @@ TEST_CASE_TEMPLATE("a free SpMV beyond the caches runs more PEs than threads, cl
     });
 }
 
+TEST_CASE_TEMPLATE("a plan whose split rows' partial sums fit the scratch object, and one whose do not, are correct, repeatable and "
+                   "bitwise alike on every backend",
+                   T, double, std::complex<double>) {
+    // 7 dense rows of 1,003: every PE boundary falls inside a row, and a PE that straddles a row's
+    // end holds the end of one row (its head) and the start of the next (its carry). 1 x 8 PEs keep
+    // those partial sums inside the scratch object (row_blocks_spmv_scratch::inline_pes), 1 x 40 on
+    // the heap. A second call into a fresh y must give the same bits.
+    const std::int32_t m = 7, n = 1003;
+    std::vector<std::int32_t> ptr(m + 1), idx;
+    for (std::int32_t i = 0; i < m; ++i) {
+        ptr[static_cast<std::size_t>(i) + 1] = (i + 1) * n;
+        for (std::int32_t j = 0; j < n; ++j) idx.push_back(j);
+    }
+    const csr_matrix<T> A(m, n, ptr, idx, random_vector<T>(static_cast<std::size_t>(m * n), 63));
+    const T alpha = make_scalar<T>(1.25, -0.5), beta = make_scalar<T>(0.5, 0.75);
+    const auto x = random_vector<T>(static_cast<std::size_t>(n), 61), y0 = random_vector<T>(static_cast<std::size_t>(m), 62);
+    const spmv_reference<T, std::int32_t> ref(A, op::none, alpha, x, beta, y0);
+    for (const std::size_t pes : {std::size_t{8}, kernels::row_blocks_spmv_scratch<T>::inline_pes + 1, std::size_t{40}}) {
+        INFO(pes << " PEs");
+        const auto plan = plan_spmv(A, pe_grid{1, pes});
+        const auto& part = plan.program().partition();
+        bool head_and_carry = false;
+        for (std::size_t p = 0; p < pes; ++p) head_and_carry |= part.first_row_shared(A.row_ptr(), p) && part.has_carry(A.row_ptr(), p);
+        REQUIRE(head_and_carry);
+        auto want = y0;
+        plan.execute(backend::sequential{}, alpha, x, beta, want);
+        ref.check(want, "sequential");
+        for_each_backend(false, [&](const auto& b, const std::string& bname) {
+            INFO(bname);
+            auto y = y0, again = y0;
+            plan.execute(b, alpha, x, beta, y);
+            plan.execute(b, alpha, x, beta, again);
+            CHECK(first_difference(y, want) == -1);
+            CHECK(first_difference(again, want) == -1);
+        });
+    }
+}
+
 TEST_CASE("a scatter (A^T on CSR, A on CSC) goes parallel when large, with partials within a quarter of the matrix, and one PE when deterministic") {
     using backend::scatter_pes;
     const std::size_t large = backend::scatter_serial_threshold_flops;

@@ -41,23 +41,25 @@ template <class Backend>
 template <class Backend, class T, class I>
 void execute_spmv(const Backend& backend, const kernels::row_blocks_view<T, I>& A, T alpha, vector_view<const T> x,
                   T beta, vector_view<T> y, std::size_t claimers = 0) {
-    if (serial_instead(backend, 2 * A.col_idx.size())) return execute_spmv(backend::sequential{}, A, alpha, x, beta, y);
-    if constexpr (std::is_same_v<Backend, backend::sequential>) {
-        // On one thread and with no row split between PEs, the PEs' tasks run the kernel over
-        // consecutive runs of whole rows: one call over all of them gives the same sums, without
-        // the tasks' and the reduction's fixed cost (~110 instructions a call, a tenth of an SpMV
-        // of `lp_afiro`'s 102 nonzeros; callgrind).
-        if (!A.partition->splits_rows) {
-            const bool stream = kernels::worth_streaming<T, I>(A.col_idx.size());
-            kernels::with_value_stream(A.values.data(), A.all_values_one, [&](auto val) {
-                if (x.contiguous() && y.contiguous())
-                    kernels::row_blocks_spmv_rows<true>(A, val, 0, A.row_ptr.size() - 1, alpha, x.data(), x.stride(), beta, y.data(), y.stride(), stream);
-                else
-                    kernels::row_blocks_spmv_rows<false>(A, val, 0, A.row_ptr.size() - 1, alpha, x.data(), x.stride(), beta, y.data(), y.stride(), stream);
-            });
-            return;
-        }
+    constexpr bool sequential = std::is_same_v<Backend, backend::sequential>;
+    const bool serial = sequential || serial_instead(backend, 2 * A.col_idx.size());
+    // On the calling thread and with no row split between PEs, the PEs' tasks run the kernel over
+    // consecutive runs of whole rows: one call over all of them gives the same sums, without the
+    // tasks' and the reduction's fixed cost (~110 instructions a call, a tenth of an SpMV of
+    // `lp_afiro`'s 102 nonzeros; callgrind). Done here, not by a call to the sequential backend's
+    // instance: that hop cost a plan's small calls 32 instructions more (callgrind, `lp_afiro`).
+    if (serial && !A.partition->splits_rows) {
+        const bool stream = kernels::worth_streaming<T, I>(A.col_idx.size());
+        kernels::with_value_stream(A.values.data(), A.all_values_one, [&](auto val) {
+            if (x.contiguous() && y.contiguous())
+                kernels::row_blocks_spmv_rows<true>(A, val, 0, A.row_ptr.size() - 1, alpha, x.data(), x.stride(), beta, y.data(), y.stride(), stream);
+            else
+                kernels::row_blocks_spmv_rows<false>(A, val, 0, A.row_ptr.size() - 1, alpha, x.data(), x.stride(), beta, y.data(), y.stride(), stream);
+        });
+        return;
     }
+    if constexpr (!sequential)
+        if (serial) return execute_spmv(backend::sequential{}, A, alpha, x, beta, y);
     kernels::row_blocks_spmv_scratch<T> scratch(*A.partition);
     kernels::with_value_stream(A.values.data(), A.all_values_one, [&](auto val) {
         const auto run = [&]<bool Unit>() {

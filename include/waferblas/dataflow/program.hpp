@@ -31,6 +31,7 @@
 #include "../core/operation.hpp"
 #include "../core/scalar.hpp"
 #include "../kernels/diagonal_chunks.hpp"
+#include "../kernels/out_of_line.hpp"
 #include "../kernels/row_blocks.hpp"
 #include "../sparse/borrowed_matrix.hpp"
 #include "../sparse/convert.hpp"
@@ -118,9 +119,8 @@ public:
             auto val = detail::large_vector<T>(nnz_);
             copy_rows_reordered<false, I, I>(ptr, A_.row_ptr(), row_order_, A_.col_idx(), idx);
             copy_rows_reordered<false, T, I>(ptr, A_.row_ptr(), row_order_, A_.values(), val);
-            detail::compressed<T, I> csr(rows_, cols_, std::move(ptr), std::move(idx), std::move(val));
-            csr.values_all_one = A_.all_values_one();
-            return csr_matrix<T, I>(unchecked, std::move(csr), detail::values_noted);
+            return csr_matrix<T, I>(unchecked, detail::values_noted, A_.all_values_one(), rows_, cols_, std::move(ptr), std::move(idx),
+                                    std::move(val));
         }
         if (chunks_.empty()) return kept();
         auto values = detail::large_vector<T>(nnz_);
@@ -237,8 +237,15 @@ private:
     /// from it, reading it with this partition could run past its ends).
     [[nodiscard]] const csr_matrix<T, I>& kept() const {
         if (borrowed_ == nullptr) return A_;
+        if (borrowed_->storage().generation != borrowed_generation_) [[unlikely]]
+            throw_borrowed_changed();
+        return *borrowed_;
+    }
+
+    // The checks' throws out of line: every execution passes through kept() and require(), and with
+    // the messages inline they cost a plan's call on `lp_afiro` 33 instructions of 1,200 (callgrind).
+    [[noreturn]] WAFERBLAS_NOINLINE void throw_borrowed_changed() const {
         const csr_matrix<T, I>& A = *borrowed_;
-        if (A.storage().generation == borrowed_generation_) return A;
         const bool same_shape = A.rows() == rows_ && A.cols() == cols_ && static_cast<std::size_t>(A.nnz()) == nnz_;
         throw invalid_argument_error("sparse_program: the borrowed matrix, " + shape_text(rows_, cols_, nnz_) +
                                      " when lowered, was assigned to or moved from since (" +
@@ -272,14 +279,14 @@ private:
             std::vector<T> val;
             if (chunked) chunks_ = lower_diagonal_chunks<T, I>(opA.row_ptr(), opA.col_idx(), opA.values(), part_, col, val);
             else col = detail::large_copy(opA.col_idx()), val = detail::large_copy(opA.values());
-            detail::compressed<T, I> kept(opA.rows(), opA.cols(), detail::large_copy(opA.row_ptr()), std::move(col), std::move(val));
-            kept.values_all_one = opA.all_values_one();
-            return csr_matrix<T, I>(unchecked, std::move(kept), detail::values_noted);
+            return csr_matrix<T, I>(unchecked, detail::values_noted, opA.all_values_one(), opA.rows(), opA.cols(),
+                                    detail::large_copy(opA.row_ptr()), std::move(col), std::move(val));
         } else {
             if (!chunked) return std::move(opA);
             auto arrays = std::move(opA).release(); // keeps values_all_one
             chunks_ = lower_diagonal_chunks<T, I>(arrays.ptr, arrays.idx, std::span<T>(arrays.val), part_);
-            return csr_matrix<T, I>(unchecked, std::move(arrays), detail::values_noted);
+            return csr_matrix<T, I>(unchecked, detail::values_noted, arrays.values_all_one, arrays.outer, arrays.inner, std::move(arrays.ptr),
+                                    std::move(arrays.idx), std::move(arrays.val));
         }
     }
 
@@ -290,9 +297,8 @@ private:
         auto idx = detail::large_reserved<I>(nnz_);
         auto val = detail::large_reserved<T>(nnz_);
         append_rows_in_order<T, I>(opA.row_ptr(), opA.col_idx(), opA.values(), row_order_, idx, val);
-        detail::compressed<T, I> kept(opA.rows(), opA.cols(), std::move(ptr), std::move(idx), std::move(val));
-        kept.values_all_one = opA.all_values_one();
-        return csr_matrix<T, I>(unchecked, std::move(kept), detail::values_noted);
+        return csr_matrix<T, I>(unchecked, detail::values_noted, opA.all_values_one(), opA.rows(), opA.cols(), std::move(ptr), std::move(idx),
+                                std::move(val));
     }
 
     [[nodiscard]] std::size_t x_owner_unchecked(std::size_t j) const noexcept {
@@ -369,13 +375,17 @@ private:
     /// Every reader of the lowered arrays comes through here: a moved-from program gave its arrays
     /// and partition away, and a kernel would read past them.
     void require_lowered() const {
-        if (traffic_.moved_from()) throw invalid_argument_error("sparse_program: the program was moved from; assign a program to it before use");
+        if (traffic_.moved_from()) [[unlikely]]
+            throw_misused(placement_);
     }
     void require(waferblas::placement want) const {
-        require_lowered();
-        if (placement_ != want)
-            throw invalid_argument_error(std::string("sparse_program: asked for the ") + to_string(want) +
-                                         " layout of a program placed as " + to_string(placement_));
+        if (traffic_.moved_from() || placement_ != want) [[unlikely]]
+            throw_misused(want);
+    }
+    [[noreturn]] WAFERBLAS_NOINLINE void throw_misused(waferblas::placement want) const {
+        if (traffic_.moved_from()) throw invalid_argument_error("sparse_program: the program was moved from; assign a program to it before use");
+        throw invalid_argument_error(std::string("sparse_program: asked for the ") + to_string(want) + " layout of a program placed as " +
+                                     to_string(placement_));
     }
 
     pe_grid grid_;
