@@ -138,15 +138,22 @@ private:
     waferblas::aligned_vector<double> C_; ///< on a cache line, as Eigen's C
 };
 
-/// After a timing loop: the runner's result checked again, so that a kernel that goes wrong after
-/// its checked calls (or whose output another library's calls disturb) cannot stand in the
-/// results. Marks `state` failed and returns false when it no longer matches.
-template <class Runner>
-[[nodiscard]] bool still_correct(benchmark::State& state, const std::string& what, const Runner& runner, const expected_result& want) {
-    const std::string error = check_result(what + ", after timing", runner.result(), want);
+/// After a timing loop: the result checked again, so that a kernel that goes wrong after its
+/// checked calls (or whose output another library's calls disturb) cannot stand in the results.
+/// Marks `state` failed and returns false when it no longer matches.
+[[nodiscard]] inline bool still_correct(benchmark::State& state, const std::string& what, std::span<const double> result,
+                                        const expected_result& want) {
+    const std::string error = check_result(what + ", after timing", result, want);
     if (error.empty()) return true;
     fail(state, error);
     return false;
+}
+
+/// still_correct for a runner's result.
+template <class Runner>
+    requires requires(const Runner& r) { r.result(); }
+[[nodiscard]] bool still_correct(benchmark::State& state, const std::string& what, const Runner& runner, const expected_result& want) {
+    return still_correct(state, what, std::span<const double>(runner.result()), want);
 }
 
 /// Every SpMV / SpMM library compiled in, WaferBLAS variants first (defined in peers.cpp).

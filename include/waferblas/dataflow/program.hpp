@@ -376,14 +376,17 @@ private:
     /// and partition away, and a kernel would read past them.
     void require_lowered() const {
         if (traffic_.moved_from()) [[unlikely]]
-            throw_misused(placement_);
+            throw_moved_from();
     }
     void require(waferblas::placement want) const {
-        if (traffic_.moved_from() || placement_ != want) [[unlikely]]
-            throw_misused(want);
+        require_lowered();
+        if (placement_ != want) [[unlikely]]
+            throw_wrong_placement(want);
     }
-    [[noreturn]] WAFERBLAS_NOINLINE void throw_misused(waferblas::placement want) const {
-        if (traffic_.moved_from()) throw invalid_argument_error("sparse_program: the program was moved from; assign a program to it before use");
+    [[noreturn]] WAFERBLAS_NOINLINE static void throw_moved_from() {
+        throw invalid_argument_error("sparse_program: the program was moved from; assign a program to it before use");
+    }
+    [[noreturn]] WAFERBLAS_NOINLINE void throw_wrong_placement(waferblas::placement want) const {
         throw invalid_argument_error(std::string("sparse_program: asked for the ") + to_string(want) + " layout of a program placed as " +
                                      to_string(placement_));
     }

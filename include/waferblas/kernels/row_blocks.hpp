@@ -54,10 +54,14 @@ public:
     template <class I>
     explicit row_blocks_spmv_scratch(const row_partition<I>& part) {
         const std::size_t n = part.splits_rows ? part.parts() : 0;
-        if (n > inline_pes) heap_.resize(2 * n);
-        head = n > inline_pes ? heap_.data() : inline_.data();
+        if (n > inline_pes) {
+            heap_.resize(2 * n); // zeroed
+            head = heap_.data();
+        } else {
+            head = inline_.data();
+            std::fill_n(head, 2 * n, T{});
+        }
         carry = head + n;
-        std::fill(head, carry + n, T{});
     }
     // head and carry point into the object itself.
     row_blocks_spmv_scratch(const row_blocks_spmv_scratch&) = delete;
