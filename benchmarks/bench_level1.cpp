@@ -3,10 +3,19 @@
 //
 // Bytes as STREAM counts them: dot reads x and y (16 B per element), axpy reads x and y and writes y
 // (24 B per element). With 10^7 elements the two vectors (160 MB) are larger than the L2 but may
-// partly fit in a large shared L3; compare with the triad figure of the same run.
-#include "common.hpp"
+// partly fit in a large shared L3; compare with the triad figure of the same run, or read the
+// paired figures (paired_level1/..., below), which time every variant and the triad in alternation.
+#include "runners.hpp"
 
 #include <cmath>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 #if __has_include(<waferblas/blas/level1.hpp>)
 #include <waferblas/blas/level1.hpp>
@@ -38,7 +47,7 @@ level1_arrays& arrays(std::size_t n) {
 }
 
 // The reference loops (OpenMP static schedule when available).
-double reference_dot(const std::vector<double>& x, const std::vector<double>& y, int threads) {
+double reference_dot(std::span<const double> x, std::span<const double> y, int threads) {
     const auto count = static_cast<long long>(x.size());
     double s = 0;
 #if defined(_OPENMP)
@@ -49,7 +58,7 @@ double reference_dot(const std::vector<double>& x, const std::vector<double>& y,
     return s;
 }
 
-void reference_axpy(double alpha, const std::vector<double>& x, std::vector<double>& y, int threads) {
+void reference_axpy(double alpha, std::span<const double> x, std::span<double> y, int threads) {
     const auto count = static_cast<long long>(x.size());
     const double* __restrict xp = x.data();
     double* __restrict yp = y.data();
@@ -69,8 +78,54 @@ double oracle_dot(const std::vector<double>& x, const std::vector<double>& y) {
 
 constexpr double axpy_alpha = 1e-9; // y grows by ~1e-9 x per call: no overflow over any run
 
-template <class Dot>
-void bench_dot(benchmark::State& state, Dot dot) {
+/// A library's dot and axpy as the benchmarks call them (threads: the call's thread count).
+using dot_function = std::function<double(std::span<const double>, std::span<const double>, int threads)>;
+using axpy_function = std::function<void(double, std::span<const double>, std::span<double>, int threads)>;
+
+struct level1_variant {
+    std::string name;
+    bool multi_threaded;
+    dot_function dot;
+    axpy_function axpy;
+};
+
+/// WaferBLAS's backends, the default's first, then the reference loops ("reference", for scale).
+std::vector<level1_variant> level1_variants() {
+    std::vector<level1_variant> out;
+#if defined(WAFERBLAS_BENCH_HAVE_LEVEL1)
+#if defined(WAFERBLAS_BENCH_HAVE_TBB)
+    out.push_back({"waferblas_tbb", true,
+                   [](std::span<const double> x, std::span<const double> y, int t) {
+                       return waferblas::dot(waferblas::backend::tbb{static_cast<std::size_t>(t)}, x, y);
+                   },
+                   [](double alpha, std::span<const double> x, std::span<double> y, int t) {
+                       waferblas::axpy(waferblas::backend::tbb{static_cast<std::size_t>(t)}, alpha, x, y);
+                   }});
+#endif
+#if defined(WAFERBLAS_BENCH_HAVE_OPENMP)
+    out.push_back({"waferblas_omp", true,
+                   [](std::span<const double> x, std::span<const double> y, int t) {
+                       return waferblas::dot(waferblas::backend::openmp{static_cast<std::size_t>(t)}, x, y);
+                   },
+                   [](double alpha, std::span<const double> x, std::span<double> y, int t) {
+                       waferblas::axpy(waferblas::backend::openmp{static_cast<std::size_t>(t)}, alpha, x, y);
+                   }});
+#endif
+    out.push_back({"waferblas_seq", false,
+                   [](std::span<const double> x, std::span<const double> y, int) { return waferblas::dot(waferblas::backend::sequential{}, x, y); },
+                   [](double alpha, std::span<const double> x, std::span<double> y, int) {
+                       waferblas::axpy(waferblas::backend::sequential{}, alpha, x, y);
+                   }});
+#endif
+#if defined(_OPENMP)
+    out.push_back({"reference", true, reference_dot, reference_axpy});
+#else
+    out.push_back({"reference", false, reference_dot, reference_axpy});
+#endif
+    return out;
+}
+
+void bench_dot(benchmark::State& state, const dot_function& dot) {
     const int threads = static_cast<int>(state.range(0));
     auto& a = arrays(opts().level1_n);
     const double ref = oracle_dot(a.x, a.y);
@@ -86,8 +141,7 @@ void bench_dot(benchmark::State& state, Dot dot) {
     report_rates(state, 16.0 * static_cast<double>(a.x.size()), 2.0 * static_cast<double>(a.x.size()));
 }
 
-template <class Axpy>
-void bench_axpy(benchmark::State& state, Axpy axpy) {
+void bench_axpy(benchmark::State& state, const axpy_function& axpy) {
     const int threads = static_cast<int>(state.range(0));
     auto& a = arrays(opts().level1_n);
     expected_result expect{a.y, std::vector<double>(a.y.size())};
@@ -108,51 +162,126 @@ void bench_axpy(benchmark::State& state, Axpy axpy) {
     report_rates(state, 24.0 * static_cast<double>(a.x.size()), 2.0 * static_cast<double>(a.x.size()));
 }
 
-template <class Dot, class Axpy>
-void register_pair(const std::string& library, bool multi, Dot dot, Axpy axpy) {
-    const std::string suffix = "/" + library + "/n:" + std::to_string(opts().level1_n);
-    with_threads(benchmark::RegisterBenchmark(("dot" + suffix).c_str(), [dot](benchmark::State& st) { bench_dot(st, dot); }), multi);
-    with_threads(benchmark::RegisterBenchmark(("axpy" + suffix).c_str(), [axpy](benchmark::State& st) { bench_axpy(st, axpy); }), multi);
+// ---------------------------------------------------------------------------------------------------
+// Paired: every variant and the STREAM triad timed in alternation (bench_paired.cpp), so that each
+// variant's fraction of the triad compares calls made under the same machine conditions (issue #3:
+// dot and axpy at least 0.9x of STREAM-bound).
+
+/// An integer in [-512, 512) for index i (splitmix64 of i and salt).
+double small_integer(std::size_t i, std::uint64_t salt) noexcept {
+    std::uint64_t z = static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ULL + salt;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return static_cast<double>(static_cast<int>(z % 1024) - 512);
+}
+
+/// The paired rounds' operands: integers in [-512, 512), so that x . y (|x . y| < 2^42 for n < 2^24)
+/// comes out exact in any order of summation, and so does y += 2^-20 x however many times a run
+/// calls it (y stays a multiple of 2^-20 below 2^33): every variant's result is checked for
+/// equality, before the rounds and after each repetition. On huge pages (aligned_vector,
+/// core/memory.hpp), as the triad's arrays are: the fraction then compares kernels, not page sizes.
+struct exact_operands {
+    waferblas::aligned_vector<double> x, y;
+    double dot = 0;
+    explicit exact_operands(std::size_t n) : x(n), y(n) {
+        for (std::size_t i = 0; i < n; ++i) {
+            x[i] = small_integer(i, 101);
+            y[i] = small_integer(i, 202);
+            dot += x[i] * y[i];
+        }
+    }
+};
+
+constexpr double exact_alpha = 0x1p-20;
+constexpr std::size_t max_exact_n = std::size_t{1} << 24;
+
+class dot_runner final : public spmv_runner {
+public:
+    dot_runner(std::shared_ptr<const exact_operands> o, dot_function dot, int threads)
+        : o_(std::move(o)), dot_(std::move(dot)), threads_(threads) {}
+    void run() override { sum_ = dot_(o_->x, o_->y, threads_); }
+    [[nodiscard]] std::vector<double> result() const override { return {sum_}; }
+
+private:
+    std::shared_ptr<const exact_operands> o_;
+    dot_function dot_;
+    int threads_;
+    double sum_ = 0;
+};
+
+/// y += 2^-20 x on a y of its own; result() is y less what its calls added, which must be the
+/// starting y exactly.
+class axpy_runner final : public spmv_runner {
+public:
+    axpy_runner(std::shared_ptr<const exact_operands> o, axpy_function axpy, int threads)
+        : o_(std::move(o)), axpy_(std::move(axpy)), threads_(threads), y_(o_->y) {}
+    void run() override {
+        axpy_(exact_alpha, o_->x, y_, threads_);
+        ++calls_;
+    }
+    [[nodiscard]] std::vector<double> result() const override {
+        std::vector<double> start(y_.size());
+        const double added = static_cast<double>(calls_) * exact_alpha;
+        for (std::size_t i = 0; i < y_.size(); ++i) start[i] = y_[i] - added * o_->x[i];
+        return start;
+    }
+
+private:
+    std::shared_ptr<const exact_operands> o_;
+    axpy_function axpy_;
+    int threads_;
+    waferblas::aligned_vector<double> y_;
+    std::uint64_t calls_ = 0;
+};
+
+/// The variants of `kernel` ("dot" or "axpy") that run at `threads`, each run once and checked.
+std::vector<triad_paired_variant> paired_level1_variants(const std::string& kernel, std::size_t n, int threads) {
+    const auto o = std::make_shared<const exact_operands>(n);
+    std::vector<triad_paired_variant> out;
+    for (auto& v : level1_variants()) {
+        if (threads > 1 && !v.multi_threaded) continue;
+        triad_paired_variant p;
+        p.name = v.name;
+        if (kernel == "dot") {
+            p.runner = std::make_unique<dot_runner>(o, std::move(v.dot), threads);
+            p.expect = {{o->dot}, {0.0}};
+        } else {
+            p.runner = std::make_unique<axpy_runner>(o, std::move(v.axpy), threads);
+            p.expect = {{o->y.begin(), o->y.end()}, std::vector<double>(n, 0.0)};
+        }
+        p.runner->prepare();
+        p.runner->run();
+        if (auto err = check_result(v.name + " " + kernel, p.runner->result(), p.expect); !err.empty()) throw std::runtime_error(err);
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+void register_paired_level1() {
+    const std::size_t n = opts().level1_n;
+    const auto variants = level1_variants();
+    if (n > max_exact_n || opts().stream_n == 0 || variants.size() < 2) return;
+    for (const std::string kernel : {"dot", "axpy"}) {
+        const double bytes = (kernel == "dot" ? 16.0 : 24.0) * static_cast<double>(n);
+        register_paired_with_triad("paired_level1/" + variants.front().name + "/" + kernel + "/n:" + std::to_string(n), bytes,
+                                   variants.front().multi_threaded,
+                                   [kernel, n](int threads) { return paired_level1_variants(kernel, n, threads); });
+    }
 }
 
 } // namespace
 
 void register_level1() {
     if (opts().level1_n == 0) return;
-#if defined(WAFERBLAS_BENCH_HAVE_LEVEL1)
-#if defined(WAFERBLAS_BENCH_HAVE_TBB)
-    register_pair(
-        "waferblas_tbb", true,
-        [](const std::vector<double>& x, const std::vector<double>& y, int t) {
-            return waferblas::dot(waferblas::backend::tbb{static_cast<std::size_t>(t)}, x, y);
-        },
-        [](double alpha, const std::vector<double>& x, std::vector<double>& y, int t) {
-            waferblas::axpy(waferblas::backend::tbb{static_cast<std::size_t>(t)}, alpha, x, y);
-        });
-#endif
-#if defined(WAFERBLAS_BENCH_HAVE_OPENMP)
-    register_pair(
-        "waferblas_omp", true,
-        [](const std::vector<double>& x, const std::vector<double>& y, int t) {
-            return waferblas::dot(waferblas::backend::openmp{static_cast<std::size_t>(t)}, x, y);
-        },
-        [](double alpha, const std::vector<double>& x, std::vector<double>& y, int t) {
-            waferblas::axpy(waferblas::backend::openmp{static_cast<std::size_t>(t)}, alpha, x, y);
-        });
-#endif
-    register_pair(
-        "waferblas_seq", false,
-        [](const std::vector<double>& x, const std::vector<double>& y, int) { return waferblas::dot(waferblas::backend::sequential{}, x, y); },
-        [](double alpha, const std::vector<double>& x, std::vector<double>& y, int) {
-            waferblas::axpy(waferblas::backend::sequential{}, alpha, x, y);
-        });
-#endif
-#if defined(_OPENMP)
-    const bool multi = true;
-#else
-    const bool multi = false;
-#endif
-    register_pair("reference", multi, reference_dot, reference_axpy);
+    for (const auto& v : level1_variants()) {
+        const std::string suffix = "/" + v.name + "/n:" + std::to_string(opts().level1_n);
+        with_threads(benchmark::RegisterBenchmark(("dot" + suffix).c_str(), [dot = v.dot](benchmark::State& st) { bench_dot(st, dot); }),
+                     v.multi_threaded);
+        with_threads(benchmark::RegisterBenchmark(("axpy" + suffix).c_str(), [axpy = v.axpy](benchmark::State& st) { bench_axpy(st, axpy); }),
+                     v.multi_threaded);
+    }
+    register_paired_level1();
 }
 
 } // namespace wbbench

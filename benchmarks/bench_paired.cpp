@@ -35,6 +35,7 @@
 #include <cmath>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -69,9 +70,10 @@ double median(std::vector<double> v) {
     return *mid;
 }
 
-/// What a contestant is to the others: a library (WaferBLAS's variant or a peer), or a reference
-/// timed in the same rounds but compared with no one (the triad, the ceilings).
-enum class role { library, triad, ceiling };
+/// What a contestant is to the others: a library (WaferBLAS's variant or a peer), the triad, or a
+/// computation whose bandwidth is compared with the triad's alone (the ceilings; the level-1
+/// variants after the first).
+enum class role { library, triad, bandwidth };
 
 template <class Runner>
 struct contestant {
@@ -89,6 +91,7 @@ struct contestant {
 template <class Runner>
 struct paired_state {
     std::deque<problem> rearranged; ///< the ceilings' matrices (their runners point into them)
+    std::deque<expected_result> expectations; ///< the level-1 variants' (entries point into them)
     std::vector<contestant<Runner>> entries; ///< entries[0]: WaferBLAS
     double bytes = 0;                        ///< compulsory bytes of one WaferBLAS call (SpMV)
     std::string error;
@@ -154,7 +157,7 @@ void add_ceilings(paired_state<spmv_runner>& s, const Library& ours, const probl
             }
             if (auto err = check_result(ours.name + " on " + q.name, runner->result(), q.y_ref); !err.empty()) throw std::runtime_error(err);
         }
-        s.entries.emplace_back(name, "", std::move(runner), role::ceiling);
+        s.entries.emplace_back(name, "", std::move(runner), role::bandwidth);
         if (!fold) s.entries.back().expect = &q.y_ref;
     }
 }
@@ -220,7 +223,7 @@ void run_rounds(benchmark::State& state, paired_state<Runner>& s) {
     for (const auto& c : s.entries)
         if (c.expect != nullptr && !still_correct(state, c.lib, *c.runner, *c.expect)) return;
     // Per round: WaferBLAS's time over each peer's (the faster of a peer's calls) and the fastest's;
-    // the bandwidths of WaferBLAS and of the ceilings over the triad's.
+    // the bandwidths of WaferBLAS and of the role::bandwidth entries over the triad's.
     std::map<std::string, std::vector<double>> ratios;
     const auto triad = std::find_if(s.entries.begin(), s.entries.end(), [](const auto& c) { return c.what == role::triad; });
     for (std::size_t r = 0; r < round; ++r) {
@@ -231,10 +234,11 @@ void run_rounds(benchmark::State& state, paired_state<Runner>& s) {
             const auto& c = s.entries[i];
             const double t = c.seconds_per_call[r];
             if (c.what == role::triad) ratios["triad_fraction"].push_back((s.bytes / ours) / triad_rate);
-            if (c.what == role::ceiling && triad_rate > 0) ratios["triad_fraction_" + c.lib].push_back((s.bytes / t) / triad_rate);
+            if (c.what == role::bandwidth && triad_rate > 0) ratios["triad_fraction_" + c.lib].push_back((s.bytes / t) / triad_rate);
             if (c.what != role::library) continue;
             if (auto it = peer_time.find(c.peer); it == peer_time.end() || t < it->second) peer_time[c.peer] = t;
         }
+        if (peer_time.empty()) continue; // level 1: no peer, the triad alone
         double best = std::numeric_limits<double>::infinity();
         for (const auto& [peer, t] : peer_time) {
             ratios["ratio_" + peer].push_back(ours / t);
@@ -347,6 +351,32 @@ void bench_paired_spmm(benchmark::State& state, const matrix_entry& e, std::size
                               [&](const spmm_library& lib, int threads) { return make_checked(lib, *p, *o, threads); });
 }
 
+/// Paired rounds of variants compared with the triad alone (register_paired_with_triad).
+void bench_paired_with_triad(benchmark::State& state, const std::string& name, double bytes,
+                             const std::function<std::vector<triad_paired_variant>(int)>& make) {
+    const int threads = static_cast<int>(state.range(0));
+    auto& s = config_slot<paired_state<spmv_runner>>(name + "/" + std::to_string(threads), [&] {
+        auto st = std::make_shared<paired_state<spmv_runner>>();
+        try {
+            auto triad = make_stream_triad(threads);
+            if (!triad) throw std::runtime_error(name + ": no STREAM triad at " + std::to_string(threads) + " threads");
+            for (auto& v : make(threads)) {
+                st->entries.emplace_back(v.name, "", std::move(v.runner), st->entries.empty() ? role::library : role::bandwidth);
+                st->entries.back().expect = &st->expectations.emplace_back(std::move(v.expect));
+            }
+            if (st->entries.empty()) throw std::runtime_error(name + ": nothing runs at " + std::to_string(threads) + " threads");
+            st->entries.emplace_back("stream_triad", "", std::move(triad), role::triad);
+            st->bytes = bytes;
+            size_batches(*st);
+        } catch (const std::exception& ex) {
+            st->error = ex.what();
+        }
+        return st;
+    });
+    if (!s.error.empty()) return fail(state, s.error);
+    run_rounds(state, s);
+}
+
 /// The WaferBLAS variant that is paired, if it and a peer are compiled in.
 template <class Library>
 const Library* paired_variant(const std::vector<Library>& libs) {
@@ -355,6 +385,16 @@ const Library* paired_variant(const std::vector<Library>& libs) {
 }
 
 } // namespace
+
+void register_paired_with_triad(const std::string& name, double bytes, bool multi,
+                                std::function<std::vector<triad_paired_variant>(int threads)> make) {
+    with_threads(benchmark::RegisterBenchmark(name.c_str(),
+                                              [name, bytes, make = std::move(make)](benchmark::State& st) {
+                                                  bench_paired_with_triad(st, name, bytes, make);
+                                              }),
+                 multi)
+        ->Iterations(rounds_per_repetition);
+}
 
 void register_paired(const matrix_entry& e) {
     const auto spmv_libs = spmv_libraries();

@@ -155,6 +155,15 @@ int main(int argc, char** argv) {
     // Run-time settings that change how OpenMP-based libraries wait (see docs/performance.md).
     for (const char* var : {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS", "OMP_PROC_BIND"})
         if (const char* v = std::getenv(var)) benchmark::AddCustomContext(var, v);
+#if defined(_OPENMP)
+    // libgomp reads these before main, so they can only be asked for. Measured (2026-12-03): with
+    // the default, dot and axpy on TBB at 2 threads took 12-15 % longer when timed in rounds after
+    // OpenMP calls, whose idle threads spin for ~8 ms on this machine (docs/performance.md, Method).
+    if (std::getenv("OMP_WAIT_POLICY") == nullptr && std::getenv("GOMP_SPINCOUNT") == nullptr)
+        std::cerr << "waferblas_bench: OMP_WAIT_POLICY and GOMP_SPINCOUNT are unset: idle OpenMP threads spin for milliseconds "
+                     "after each OpenMP call and slow the TBB calls timed after it (tools/bench/run_benchmarks.sh exports "
+                     "OMP_WAIT_POLICY=passive)\n";
+#endif
     wbbench::add_peer_context();
 
     try {

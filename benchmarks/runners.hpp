@@ -171,4 +171,19 @@ template <class Runner>
 /// The bytes one triad call moves: 24 per element.
 [[nodiscard]] double stream_triad_bytes() noexcept;
 
+/// A computation timed against the STREAM triad alone in paired rounds (the level-1 kernels): its
+/// runner, already run once and checked, and what its result must stay after each repetition.
+struct triad_paired_variant {
+    std::string name;
+    std::unique_ptr<spmv_runner> runner;
+    expected_result expect;
+};
+
+/// Registers `name` (/threads:T at 1 and, when multi, more threads) as paired rounds of the
+/// variants make(T) returns and the triad (bench_paired.cpp): counter triad_fraction for the first
+/// variant, triad_fraction_<name> for the others, each the variant's bandwidth (`bytes` per call)
+/// over the triad's in the same round, and t_<name>.
+void register_paired_with_triad(const std::string& name, double bytes, bool multi,
+                                std::function<std::vector<triad_paired_variant>(int threads)> make);
+
 } // namespace wbbench

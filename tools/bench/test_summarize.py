@@ -42,6 +42,24 @@ def headline_row(paths):
     raise AssertionError("no SpMV row:\n" + text)
 
 
+def paired_level1(kernel, fraction, others, threads=1):
+    """One median aggregate of paired_level1/waferblas_tbb/<kernel>/n:1000."""
+    run_name = f"paired_level1/waferblas_tbb/{kernel}/n:1000/threads:{threads}/iterations:5/real_time"
+    entry = {"name": run_name + "_median", "run_name": run_name, "run_type": "aggregate", "aggregate_name": "median",
+             "real_time": 1000.0, "time_unit": "us", "triad_fraction": fraction}
+    entry.update({"triad_fraction_" + name: v for name, v in others.items()})
+    return entry
+
+
+def level1_rows(paths):
+    """The rows of the paired level-1 table, as {(kernel, threads): {column: cell}}."""
+    results, _contexts, _errors = summarize.load(paths)
+    lines = [line for line in summarize.section_paired_level1(summarize.Index(results)).splitlines() if line.startswith("|")]
+    header = [c.strip() for c in lines[0].strip("|").split("|")]
+    rows = [dict(zip(header, (c.strip() for c in line.strip("|").split("|")))) for line in lines[2:]]
+    return {(r["kernel"], r["threads"]): r for r in rows}
+
+
 class PairedVerdicts(unittest.TestCase):
     def write(self, directory, name, benchmarks):
         path = Path(directory) / name
@@ -84,6 +102,21 @@ class PairedVerdicts(unittest.TestCase):
             row = headline_row([self.write(d, "run.json", [paired("a", 1.01), paired("b", 1.0)])])
         self.assertEqual(row["meets issue #3"], "1/2")
         self.assertEqual(row["wins"], "0/2")
+
+    def test_level1_meets_only_when_every_run_reaches_ninety_percent(self):
+        with tempfile.TemporaryDirectory() as d:
+            rows = level1_rows([
+                self.write(d, "run1.json", [paired_level1("dot", 0.95, {"reference": 0.7}), paired_level1("axpy", 1.4, {}),
+                                            paired_level1("dot", 1.1, {"waferblas_omp": 1.0}, threads=2)]),
+                self.write(d, "run2.json", [paired_level1("dot", 0.88, {"reference": 0.8}), paired_level1("axpy", 1.5, {}),
+                                            paired_level1("dot", 1.2, {"waferblas_omp": 1.1}, threads=2)])])
+        self.assertTrue(rows[("dot", "1")]["≥ 90% in every run"].startswith("wb tbb: **no**"))  # median 0.915, one run 0.88
+        self.assertEqual(rows[("dot", "1")]["% of triad (wb tbb)"], "92 %")
+        self.assertEqual(rows[("dot", "1")]["% of triad (reference)"], "75 %")
+        self.assertEqual(rows[("dot", "1")]["% of triad (wb omp)"], "–")
+        self.assertTrue(rows[("dot", "2")]["≥ 90% in every run"].startswith("wb tbb: yes"))
+        self.assertEqual(rows[("dot", "2")]["% of triad (wb omp)"], "105 %")
+        self.assertTrue(rows[("axpy", "1")]["≥ 90% in every run"].startswith("wb tbb: yes"))
 
 
 if __name__ == "__main__":
