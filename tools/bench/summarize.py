@@ -675,7 +675,7 @@ def render(results, contexts, errors, large_bytes):
     if paired_level1:
         out += ["#### dot and axpy, paired", "",
                 "Every variant and the STREAM triad timed in alternation (`paired_level1`, `benchmarks/bench_level1.cpp`; "
-                "rounds as in \"Paired ratios\" below), on operands on huge pages as the triad's: each variant's "
+                "rounds as in `bench_paired.cpp`: a batch of each in an order shuffled every round), on operands on huge pages as the triad's: each variant's "
                 "bandwidth (STREAM's bytes: 16 per element for dot, 24 for axpy) over the triad's in the same round, "
                 "median over the rounds (and over repetitions and runs). Issue #3 asks for at least 90 % "
                 "(the default backend's, in the third column).", "", paired_level1, ""]
