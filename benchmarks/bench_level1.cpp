@@ -167,20 +167,15 @@ void bench_axpy(benchmark::State& state, const axpy_function& axpy) {
 // variant's fraction of the triad compares calls made under the same machine conditions (issue #3:
 // dot and axpy at least 0.9x of STREAM-bound).
 
-/// An integer in [-512, 512) for index i (splitmix64 of i and salt).
-double small_integer(std::size_t i, std::uint64_t salt) noexcept {
-    std::uint64_t z = static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ULL + salt;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return static_cast<double>(static_cast<int>(z % 1024) - 512);
-}
+/// An integer in [-512, 512] for index i (test_value's hash, scaled).
+double small_integer(std::size_t i, std::size_t salt) noexcept { return std::floor((test_value(i, salt) - 0.5) * 1024.0) - 512.0; }
 
-/// The paired rounds' operands: integers in [-512, 512), so that x . y (|x . y| < 2^42 for n < 2^24)
-/// comes out exact in any order of summation, and so does y += 2^-20 x however many times a run
-/// calls it (y stays a multiple of 2^-20 below 2^33): every variant's result is checked for
-/// equality, before the rounds and after each repetition. On huge pages (aligned_vector,
-/// core/memory.hpp), as the triad's arrays are: the fraction then compares kernels, not page sizes.
+/// The paired rounds' operands: integers in [-512, 512], so that x . y comes out exact in any order
+/// of summation (every partial sum an integer of at most n 2^18 < 2^53, for n < 2^35), and so does
+/// y += 2^-20 x however many times a run calls it (y stays a multiple of 2^-20 below 2^33, for
+/// fewer than 2^44 calls): every variant's result is checked for equality, before the rounds and
+/// after each repetition. On huge pages (aligned_vector, core/memory.hpp), as the triad's arrays
+/// are: the fraction then compares kernels, not page sizes.
 struct exact_operands {
     waferblas::aligned_vector<double> x, y;
     double dot = 0;
@@ -194,7 +189,6 @@ struct exact_operands {
 };
 
 constexpr double exact_alpha = 0x1p-20;
-constexpr std::size_t max_exact_n = std::size_t{1} << 24;
 
 class dot_runner final : public spmv_runner {
 public:
@@ -261,7 +255,7 @@ std::vector<triad_paired_variant> paired_level1_variants(const std::string& kern
 void register_paired_level1() {
     const std::size_t n = opts().level1_n;
     const auto variants = level1_variants();
-    if (n > max_exact_n || opts().stream_n == 0 || variants.size() < 2) return;
+    if (opts().stream_n == 0 || variants.size() < 2) return;
     for (const std::string kernel : {"dot", "axpy"}) {
         const double bytes = (kernel == "dot" ? 16.0 : 24.0) * static_cast<double>(n);
         register_paired_with_triad("paired_level1/" + variants.front().name + "/" + kernel + "/n:" + std::to_string(n), bytes,
