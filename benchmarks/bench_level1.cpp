@@ -89,27 +89,27 @@ struct level1_variant {
     axpy_function axpy;
 };
 
+#if defined(WAFERBLAS_BENCH_HAVE_LEVEL1)
+/// dot and axpy on a multi-threaded backend constructed from the thread count.
+template <class Backend>
+level1_variant threaded_variant(std::string name) {
+    return {std::move(name), true,
+            [](std::span<const double> x, std::span<const double> y, int t) { return waferblas::dot(Backend{static_cast<std::size_t>(t)}, x, y); },
+            [](double alpha, std::span<const double> x, std::span<double> y, int t) {
+                waferblas::axpy(Backend{static_cast<std::size_t>(t)}, alpha, x, y);
+            }};
+}
+#endif
+
 /// WaferBLAS's backends, the default's first, then the reference loops ("reference", for scale).
 std::vector<level1_variant> level1_variants() {
     std::vector<level1_variant> out;
 #if defined(WAFERBLAS_BENCH_HAVE_LEVEL1)
 #if defined(WAFERBLAS_BENCH_HAVE_TBB)
-    out.push_back({"waferblas_tbb", true,
-                   [](std::span<const double> x, std::span<const double> y, int t) {
-                       return waferblas::dot(waferblas::backend::tbb{static_cast<std::size_t>(t)}, x, y);
-                   },
-                   [](double alpha, std::span<const double> x, std::span<double> y, int t) {
-                       waferblas::axpy(waferblas::backend::tbb{static_cast<std::size_t>(t)}, alpha, x, y);
-                   }});
+    out.push_back(threaded_variant<waferblas::backend::tbb>("waferblas_tbb"));
 #endif
 #if defined(WAFERBLAS_BENCH_HAVE_OPENMP)
-    out.push_back({"waferblas_omp", true,
-                   [](std::span<const double> x, std::span<const double> y, int t) {
-                       return waferblas::dot(waferblas::backend::openmp{static_cast<std::size_t>(t)}, x, y);
-                   },
-                   [](double alpha, std::span<const double> x, std::span<double> y, int t) {
-                       waferblas::axpy(waferblas::backend::openmp{static_cast<std::size_t>(t)}, alpha, x, y);
-                   }});
+    out.push_back(threaded_variant<waferblas::backend::openmp>("waferblas_omp"));
 #endif
     out.push_back({"waferblas_seq", false,
                    [](std::span<const double> x, std::span<const double> y, int) { return waferblas::dot(waferblas::backend::sequential{}, x, y); },

@@ -267,41 +267,53 @@ std::vector<const Library*> contestants(const std::vector<Library>& libs, int th
     return out;
 }
 
-/// The configuration's contestants (built, checked and sized once), then one repetition's rounds.
-/// make(lib) returns lib's checked runner.
-template <class Runner, class Library, class Make>
-void bench_paired(benchmark::State& state, const std::string& key, const std::vector<Library>& libs, const problem& p,
-                  const expected_result& ref, Make&& make, const Library* ours = nullptr) {
-    const int threads = static_cast<int>(state.range(0));
-    auto& s = config_slot<paired_state<Runner>>(key + "/" + std::to_string(threads), [&] {
+/// The configuration's state, built by fill(state) (contestants made, checked and added) and sized
+/// once, then one repetition's rounds. Returns false, with `state` failed, when the build threw.
+template <class Runner, class Fill>
+bool paired_rounds(benchmark::State& state, const std::string& key, Fill&& fill) {
+    auto& s = config_slot<paired_state<Runner>>(key, [&] {
         auto st = std::make_shared<paired_state<Runner>>();
         try {
-            const auto listed = contestants(libs, threads, ours);
-            for (const auto* lib : listed) {
-                st->entries.emplace_back(lib->name, lib->peer, make(*lib, threads));
-                st->entries.back().expect = &ref;
-            }
-            if (st->entries.size() < 2) throw std::runtime_error(key + ": no peer runs at " + std::to_string(threads) + " threads");
-            if constexpr (std::is_same_v<Runner, spmv_runner>) {
-                // Matrices beyond the caches also get the bandwidth reference (issue #3: 85 % of the
-                // triad): counter triad_fraction, the SpMV's bandwidth over the triad's per round.
-                st->bytes = spmv_bytes(p.rows(), p.cols(), p.nnz());
-                if (st->bytes >= static_cast<double>(opts().paired_triad_bytes))
-                    if (auto triad = make_stream_triad(threads)) {
-                        st->entries.emplace_back("stream_triad", "", std::move(triad), role::triad);
-                        // The free function's only: a chunk plan of a rearranged stencil forms no chunks.
-                        if (opts().paired_ceilings && ours == nullptr) add_ceilings(*st, *listed.front(), p, threads);
-                    }
-            }
+            fill(*st);
             size_batches(*st);
         } catch (const std::exception& ex) {
             st->error = ex.what();
         }
         return st;
     });
-    if (!s.error.empty()) return fail(state, s.error);
+    if (!s.error.empty()) {
+        fail(state, s.error);
+        return false;
+    }
     run_rounds(state, s);
-    report_shape(state, p.rows(), p.cols(), p.nnz());
+    return true;
+}
+
+/// The libraries' contestants on p; make(lib) returns lib's checked runner.
+template <class Runner, class Library, class Make>
+void bench_paired(benchmark::State& state, const std::string& key, const std::vector<Library>& libs, const problem& p,
+                  const expected_result& ref, Make&& make, const Library* ours = nullptr) {
+    const int threads = static_cast<int>(state.range(0));
+    const bool ran = paired_rounds<Runner>(state, key + "/" + std::to_string(threads), [&](paired_state<Runner>& st) {
+        const auto listed = contestants(libs, threads, ours);
+        for (const auto* lib : listed) {
+            st.entries.emplace_back(lib->name, lib->peer, make(*lib, threads));
+            st.entries.back().expect = &ref;
+        }
+        if (st.entries.size() < 2) throw std::runtime_error(key + ": no peer runs at " + std::to_string(threads) + " threads");
+        if constexpr (std::is_same_v<Runner, spmv_runner>) {
+            // Matrices beyond the caches also get the bandwidth reference (issue #3: 85 % of the
+            // triad): counter triad_fraction, the SpMV's bandwidth over the triad's per round.
+            st.bytes = spmv_bytes(p.rows(), p.cols(), p.nnz());
+            if (st.bytes >= static_cast<double>(opts().paired_triad_bytes))
+                if (auto triad = make_stream_triad(threads)) {
+                    st.entries.emplace_back("stream_triad", "", std::move(triad), role::triad);
+                    // The free function's only: a chunk plan of a rearranged stencil forms no chunks.
+                    if (opts().paired_ceilings && ours == nullptr) add_ceilings(st, *listed.front(), p, threads);
+                }
+        }
+    });
+    if (ran) report_shape(state, p.rows(), p.cols(), p.nnz());
 }
 
 void bench_paired_spmv(benchmark::State& state, const matrix_entry& e) {
@@ -355,26 +367,17 @@ void bench_paired_spmm(benchmark::State& state, const matrix_entry& e, std::size
 void bench_paired_with_triad(benchmark::State& state, const std::string& name, double bytes,
                              const std::function<std::vector<triad_paired_variant>(int)>& make) {
     const int threads = static_cast<int>(state.range(0));
-    auto& s = config_slot<paired_state<spmv_runner>>(name + "/" + std::to_string(threads), [&] {
-        auto st = std::make_shared<paired_state<spmv_runner>>();
-        try {
-            auto triad = make_stream_triad(threads);
-            if (!triad) throw std::runtime_error(name + ": no STREAM triad at " + std::to_string(threads) + " threads");
-            for (auto& v : make(threads)) {
-                st->entries.emplace_back(v.name, "", std::move(v.runner), st->entries.empty() ? role::library : role::bandwidth);
-                st->entries.back().expect = &st->expectations.emplace_back(std::move(v.expect));
-            }
-            if (st->entries.empty()) throw std::runtime_error(name + ": nothing runs at " + std::to_string(threads) + " threads");
-            st->entries.emplace_back("stream_triad", "", std::move(triad), role::triad);
-            st->bytes = bytes;
-            size_batches(*st);
-        } catch (const std::exception& ex) {
-            st->error = ex.what();
+    paired_rounds<spmv_runner>(state, name + "/" + std::to_string(threads), [&](paired_state<spmv_runner>& st) {
+        auto triad = make_stream_triad(threads);
+        if (!triad) throw std::runtime_error(name + ": no STREAM triad at " + std::to_string(threads) + " threads");
+        for (auto& v : make(threads)) {
+            st.entries.emplace_back(v.name, "", std::move(v.runner), st.entries.empty() ? role::library : role::bandwidth);
+            st.entries.back().expect = &st.expectations.emplace_back(std::move(v.expect));
         }
-        return st;
+        if (st.entries.empty()) throw std::runtime_error(name + ": nothing runs at " + std::to_string(threads) + " threads");
+        st.entries.emplace_back("stream_triad", "", std::move(triad), role::triad);
+        st.bytes = bytes;
     });
-    if (!s.error.empty()) return fail(state, s.error);
-    run_rounds(state, s);
 }
 
 /// The WaferBLAS variant that is paired, if it and a peer are compiled in.
