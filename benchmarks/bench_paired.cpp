@@ -93,7 +93,7 @@ struct paired_state {
     std::deque<problem> rearranged; ///< the ceilings' matrices (their runners point into them)
     std::deque<expected_result> expectations; ///< the level-1 variants' (entries point into them)
     std::vector<contestant<Runner>> entries; ///< entries[0]: WaferBLAS
-    double bytes = 0;                        ///< compulsory bytes of one WaferBLAS call (SpMV)
+    double bytes = 0;                        ///< bytes of one WaferBLAS call: compulsory (SpMV), STREAM's (level 1)
     std::string error;
     /// The order of each round's batches: shuffled every round (fixed seed, kept across repetitions),
     /// so that no library always follows the same one (a runtime's threads still spinning, or the
