@@ -482,33 +482,46 @@ TEST_CASE_TEMPLATE("grouped SpMM rows give the same bits on every backend: plans
     });
 }
 
-TEST_CASE_TEMPLATE("a free SpMV beyond the caches runs more PEs than threads, claimed as threads finish: correct, repeatable, bitwise the "
-                   "static run of the same split",
+TEST_CASE_TEMPLATE("a free SpMV beyond a core's cache runs more PEs than threads, claimed as threads finish: correct, repeatable, "
+                   "bitwise the static run of the same split",
                    T, double, std::complex<float>) {
-    // 550,000 rows, a diagonal and one dense row: 1.1M nonzeros of 12 bytes (beyond
-    // streamed_matrix_bytes), the dense row split over several of the 16 PEs of 2 threads.
-    const auto A = generators::dense_row<T>(550000, 1234, 5);
-    const auto nnz = static_cast<std::size_t>(A.nnz());
-    REQUIRE(kernels::worth_streaming<T, std::int32_t>(nnz));
-    const auto part = partition_rows_by_work<std::int32_t>(A.row_ptr(), 2 * backend::claimed_pes_per_thread, backend::spmv_row_cost);
-    REQUIRE(part.splits_rows);
-    const kernels::row_blocks_view<T, std::int32_t> blocks{A.row_ptr(), A.col_idx(), A.values(), &part, false};
-    const T alpha = make_scalar<T>(0.75, -0.5), beta = make_scalar<T>(-0.5, 0.25);
-    const auto x = random_vector<T>(static_cast<std::size_t>(A.cols()), 51), y0 = random_vector<T>(static_cast<std::size_t>(A.rows()), 52);
-    const spmv_reference<T, std::int32_t> ref(A, op::none, alpha, x, beta, y0);
-    for_each_backend(false, [&](const auto& b, const std::string& bname) {
-        INFO(bname);
-        auto y = y0, again = y0;
-        spmv(b, op::none, alpha, A, x, beta, y);
-        spmv(b, op::none, alpha, A, x, beta, again);
-        ref.check(y, bname + " claimed PEs");
-        CHECK(first_difference(y, again) == -1);
-        if (b.concurrency() != 2) return;
-        // The same 16 PEs with a fixed PE-to-thread map: who ran a PE does not show in the bits.
-        auto fixed = y0;
-        detail::execute_spmv(b, blocks, alpha, vector_view<const T>(x), beta, vector_view<T>(fixed));
-        CHECK(first_difference(y, fixed) == -1);
-    });
+    // A diagonal and one dense row, split over several of the 16 PEs of 2 threads: 550,000 rows
+    // (1.1M nonzeros of 12 bytes, beyond streamed_matrix_bytes too: the prefetching row loop) and
+    // 60,000 rows (120k nonzeros, beyond claimed_matrix_bytes only).
+    for (const std::int64_t n : {550000, 60000}) {
+        CAPTURE(n);
+        const auto A = generators::dense_row<T>(n, n == 550000 ? 1234 : 134, 5);
+        const auto nnz = static_cast<std::size_t>(A.nnz());
+        REQUIRE(backend::claims_pes<T, std::int32_t>(nnz));
+        CHECK(kernels::worth_streaming<T, std::int32_t>(nnz) == (n == 550000));
+        const auto part = partition_rows_by_work<std::int32_t>(A.row_ptr(), 2 * backend::claimed_pes_per_thread, backend::spmv_row_cost);
+        REQUIRE(part.splits_rows);
+        const kernels::row_blocks_view<T, std::int32_t> blocks{A.row_ptr(), A.col_idx(), A.values(), &part, false};
+        const T alpha = make_scalar<T>(0.75, -0.5), beta = make_scalar<T>(-0.5, 0.25);
+        const auto x = random_vector<T>(static_cast<std::size_t>(A.cols()), 51), y0 = random_vector<T>(static_cast<std::size_t>(A.rows()), 52);
+        const spmv_reference<T, std::int32_t> ref(A, op::none, alpha, x, beta, y0);
+        for_each_backend(false, [&](const auto& b, const std::string& bname) {
+            INFO(bname);
+            auto y = y0, again = y0;
+            spmv(b, op::none, alpha, A, x, beta, y);
+            spmv(b, op::none, alpha, A, x, beta, again);
+            ref.check(y, bname + " claimed PEs");
+            CHECK(first_difference(y, again) == -1);
+            if (b.concurrency() != 2) return;
+            // The same 16 PEs with a fixed PE-to-thread map: who ran a PE does not show in the bits.
+            auto fixed = y0;
+            detail::execute_spmv(b, blocks, alpha, vector_view<const T>(x), beta, vector_view<T>(fixed));
+            CHECK(first_difference(y, fixed) == -1);
+        });
+    }
+}
+
+TEST_CASE("claims_pes counts the matrix's bytes against claimed_matrix_bytes") {
+    const std::size_t limit = backend::claimed_matrix_bytes / 12; // nonzeros of 12 bytes (double, int32)
+    CHECK_FALSE(backend::claims_pes<double, std::int32_t>(limit));
+    CHECK(backend::claims_pes<double, std::int32_t>(limit + 1));
+    CHECK(backend::claims_pes<double, std::int64_t>(limit));      // 16 bytes each
+    CHECK_FALSE(backend::claims_pes<float, std::int32_t>(limit)); // 8 bytes each
 }
 
 TEST_CASE_TEMPLATE("a plan whose split rows' partial sums fit the scratch object, and one whose do not, are correct, repeatable and "

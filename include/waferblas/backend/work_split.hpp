@@ -8,8 +8,8 @@
 //   * the free functions (which have no grid) split A into one PE per thread, unless the backend
 //     asks for deterministic results: then the split depends on the matrix alone (a fixed number of
 //     nonzeros per PE), so every backend and thread count computes the same sums in the same order.
-//     An SpMV's PEs balance nonzeros plus spmv_row_cost per row; an SpMV over a matrix beyond the
-//     caches takes claimed_pes_per_thread PEs per thread, claimed as threads finish.
+//     An SpMV's PEs balance nonzeros plus spmv_row_cost per row; an SpMV over a matrix beyond a
+//     core's L2 takes claimed_pes_per_thread PEs per thread, claimed as threads finish.
 // Plans never consult these split rules: their grid fixes the split, so they are always
 // deterministic.
 #pragma once
@@ -59,14 +59,28 @@ template <executor B>
     return runs_serially(b, flops) ? 1 : b.concurrency();
 }
 
-/// A free function's SpMV over a matrix beyond the last-level cache (kernels::worth_streaming)
-/// splits into this many PEs per thread, which the threads claim in PE order as they finish: such a
-/// matrix comes from memory at every call, so a fixed PE-to-thread map keeps nothing in cache, and
-/// one static half of R-MAT's rows ran 12-19 % longer than the other at 2 threads (which one
-/// depends on spmv_row_cost; rmat18: 3.46 ms against 3.27 claimed in 16 PEs; docs/performance.md).
-/// Results do not change with who ran a PE: each PE's sums and the reduction of split rows are
-/// fixed by the split.
+/// A free function's SpMV over a matrix of more than claimed_matrix_bytes (below) splits into this
+/// many PEs per thread, which the threads claim in PE order as they finish: beyond a core's cache
+/// a fixed PE-to-thread map keeps nothing there, and one static half of R-MAT's rows ran 12-19 %
+/// longer than the other at 2 threads (which one depends on spmv_row_cost; rmat18: 3.46 ms against
+/// 3.27 claimed in 16 PEs; docs/performance.md). Results do not change with who ran a PE: each
+/// PE's sums and the reduction of split rows are fixed by the split.
 inline constexpr std::size_t claimed_pes_per_thread = 8;
+
+/// Bytes of values and indices beyond which a free function's SpMV claims its PEs (above): a
+/// core's L2 on the project machine (1 MiB), beyond which no thread keeps its static share between
+/// calls. It was kernels::streamed_matrix_bytes (12 MiB, beyond the last-level cache); between the
+/// two, claimed PEs took 0.75-1.12x the static split's time at 2 threads, 0.96 in the median (11
+/// matrices of 1.0-11.5 MB, six processes, TBB, each alternating the two; per matrix 0.91-1.01;
+/// docs/performance.md, item 0): a thread that wakes late or is descheduled on this shared machine
+/// no longer holds up the call.
+inline constexpr std::size_t claimed_matrix_bytes = std::size_t{1} << 20;
+
+/// Whether a free function's parallel SpMV over `nnz` nonzeros of T with indices I claims its PEs.
+template <class T, class I>
+[[nodiscard]] constexpr bool claims_pes(std::size_t nnz) noexcept {
+    return nnz * (sizeof(T) + sizeof(I)) > claimed_matrix_bytes;
+}
 
 /// f(p) for every p in [0, n), on `workers` parallel tasks of b that each claim the next p as they
 /// finish one (see claimed_pes_per_thread): who runs p changes from call to call, what f(p)

@@ -55,8 +55,8 @@ void spmv(const Backend& backend, op o, std::type_identity_t<typename M::value_t
             });
             return;
         }
-        // Beyond the caches, more PEs than threads, claimed as threads finish (work_split.hpp).
-        const bool claimed = !backend.deterministic() && kernels::worth_streaming<T, I>(s.val.size());
+        // Beyond a core's cache, more PEs than threads, claimed as threads finish (work_split.hpp).
+        const bool claimed = !backend.deterministic() && backend::claims_pes<T, I>(s.val.size());
         const auto part = partition_rows_by_work<I>(s.ptr, claimed ? pes * backend::claimed_pes_per_thread : pes, backend::spmv_row_cost);
         const kernels::row_blocks_view<T, I> blocks{s.ptr, s.idx, s.val, &part, s.values_all_one};
         detail::execute_spmv(backend, blocks, alpha, xv, beta, yv, claimed ? pes : 0);
