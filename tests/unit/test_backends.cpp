@@ -516,14 +516,6 @@ TEST_CASE_TEMPLATE("a free SpMV beyond a core's cache runs more PEs than threads
     }
 }
 
-TEST_CASE("claims_pes counts the matrix's bytes against claimed_matrix_bytes") {
-    const std::size_t limit = backend::claimed_matrix_bytes / 12; // nonzeros of 12 bytes (double, int32)
-    CHECK_FALSE(backend::claims_pes<double, std::int32_t>(limit));
-    CHECK(backend::claims_pes<double, std::int32_t>(limit + 1));
-    CHECK(backend::claims_pes<double, std::int64_t>(limit));      // 16 bytes each
-    CHECK_FALSE(backend::claims_pes<float, std::int32_t>(limit)); // 8 bytes each
-}
-
 TEST_CASE_TEMPLATE("a plan whose split rows' partial sums fit the scratch object, and one whose do not, are correct, repeatable and "
                    "bitwise alike on every backend",
                    T, double, std::complex<double>) {

@@ -347,12 +347,17 @@ TEST_CASE_TEMPLATE("matrices beyond streamed_matrix_bytes take the prefetching r
     check_all_paths("banded 220000", A);
 }
 
-TEST_CASE("worth_streaming counts the matrix's bytes against streamed_matrix_bytes") {
-    const std::size_t limit = kernels::streamed_matrix_bytes / 12; // nonzeros of 12 bytes (double, int32)
-    CHECK_FALSE(kernels::worth_streaming<double, std::int32_t>(limit));
-    CHECK(kernels::worth_streaming<double, std::int32_t>(limit + 1));
-    CHECK(kernels::worth_streaming<double, std::int64_t>(limit));      // 16 bytes each
-    CHECK_FALSE(kernels::worth_streaming<float, std::int32_t>(limit)); // 8 bytes each
+TEST_CASE("the SpMV's byte gates count the matrix's bytes: worth_streaming against streamed_matrix_bytes, claims_pes against "
+          "claimed_matrix_bytes") {
+    const auto check = [](std::size_t limit_bytes, auto gate) {
+        const std::size_t limit = limit_bytes / 12; // nonzeros of 12 bytes (double, int32)
+        CHECK_FALSE(gate(double{}, std::int32_t{}, limit));
+        CHECK(gate(double{}, std::int32_t{}, limit + 1));
+        CHECK(gate(double{}, std::int64_t{}, limit));      // 16 bytes each
+        CHECK_FALSE(gate(float{}, std::int32_t{}, limit)); // 8 bytes each
+    };
+    check(kernels::streamed_matrix_bytes, [](auto v, auto i, std::size_t nnz) { return kernels::worth_streaming<decltype(v), decltype(i)>(nnz); });
+    check(backend::claimed_matrix_bytes, [](auto v, auto i, std::size_t nnz) { return backend::claims_pes<decltype(v), decltype(i)>(nnz); });
 }
 
 TEST_CASE("the prefetching row loop adds the same terms in the same order as the plain one") {
