@@ -36,7 +36,7 @@ template <class Backend>
 
 /// claimers = 0: PE p runs where backend.parallel_for puts task p (a plan's thread affinity).
 /// claimers > 0: that many parallel tasks claim PEs in order until none is left
-/// (backend::parallel_claim: a free function's split of a matrix beyond the caches); the results
+/// (backend::parallel_claim: a free function's split of a matrix beyond a core's L2); the results
 /// are the same.
 template <class Backend, class T, class I>
 void execute_spmv(const Backend& backend, const kernels::row_blocks_view<T, I>& A, T alpha, vector_view<const T> x,
