@@ -346,22 +346,26 @@ LEVEL1_TARGET = 0.9
 LEVEL1_ORDER = ["waferblas_tbb", "waferblas_omp", "waferblas_seq", "reference"]
 
 
-def section_paired_level1(ix):
+def section_paired_level1(ix, errors=None):
     """% of the triad timed in the same rounds (paired_level1, bench_level1.cpp): per kernel and
     thread count, every variant's (the benchmark's own library: counter triad_fraction; the others:
-    triad_fraction_<name>), and whether the first meets issue #3 in the median and in every run."""
-    found = sorted(((p, t, lib, r) for (kern, lib, p, _k, t), r in ix.r.items() if kern == "paired_level1"),
-                   key=lambda x: (x[0] != "dot", x[0], x[1]))
+    triad_fraction_<name>), and whether the first meets issue #3 in every run. A configuration that
+    failed in any run (a wrong result, say) does not meet it."""
+    errors = errors or {}
+    found = sorted(((p, t, lib, r, (kern, lib, p, k, t) in errors) for (kern, lib, p, k, t), r in ix.r.items()
+                    if kern == "paired_level1"), key=lambda x: (x[0] != "dot", x[0], x[1]))
     if not found:
         return ""
     names = set()
     cells = []
-    for kernel, t, lib, res in found:
+    for kernel, t, lib, res, failed in found:
         fractions = {lib: res.counters.get("triad_fraction")}
         fractions.update({name[len("triad_fraction_"):]: v for name, v in res.counters.items() if name.startswith("triad_fraction_")})
         names.update(fractions)
         runs = res.counter_runs.get("triad_fraction", [])
-        verdict = "yes" if runs and all(x >= LEVEL1_TARGET for x in runs) else "**no**"
+        verdict = "yes" if runs and not failed and all(x >= LEVEL1_TARGET for x in runs) else "**no**"
+        if failed:
+            verdict += ", failed in a run"
         cells.append((kernel, t, lib, fractions, verdict, len(runs)))
     names = sorted(names, key=lambda n: (LEVEL1_ORDER.index(n) if n in LEVEL1_ORDER else len(LEVEL1_ORDER), n))
     rows = [[kernel, t, f"{SHORT.get(lib, lib)}: {verdict} ({runs} run{'s' if runs != 1 else ''})"]
@@ -671,7 +675,7 @@ def render(results, contexts, errors, large_bytes):
            "### Noise", "", section_noise(ix), "",
            "### Bandwidth reference", "", section_bandwidth(ix), "",
            "### dot and axpy", "", section_level1(ix), ""]
-    paired_level1 = section_paired_level1(ix)
+    paired_level1 = section_paired_level1(ix, errors)
     if paired_level1:
         out += ["#### dot and axpy, paired", "",
                 "Every variant and the STREAM triad timed in alternation (`paired_level1`, `benchmarks/bench_level1.cpp`; "

@@ -42,9 +42,12 @@ def headline_row(paths):
     raise AssertionError("no SpMV row:\n" + text)
 
 
-def paired_level1(kernel, fraction, others, threads=1):
-    """One median aggregate of paired_level1/waferblas_tbb/<kernel>/n:1000."""
+def paired_level1(kernel, fraction, others, threads=1, error=None):
+    """One median aggregate of paired_level1/waferblas_tbb/<kernel>/n:1000 (or its failed run)."""
     run_name = f"paired_level1/waferblas_tbb/{kernel}/n:1000/threads:{threads}/iterations:5/real_time"
+    if error is not None:
+        return {"name": run_name, "run_name": run_name, "run_type": "iteration", "error_occurred": True,
+                "error_message": error}
     entry = {"name": run_name + "_median", "run_name": run_name, "run_type": "aggregate", "aggregate_name": "median",
              "real_time": 1000.0, "time_unit": "us", "triad_fraction": fraction}
     entry.update({"triad_fraction_" + name: v for name, v in others.items()})
@@ -53,8 +56,8 @@ def paired_level1(kernel, fraction, others, threads=1):
 
 def level1_rows(paths):
     """The rows of the paired level-1 table, as {(kernel, threads): {column: cell}}."""
-    results, _contexts, _errors = summarize.load(paths)
-    lines = [line for line in summarize.section_paired_level1(summarize.Index(results)).splitlines() if line.startswith("|")]
+    results, _contexts, errors = summarize.load(paths)
+    lines = [line for line in summarize.section_paired_level1(summarize.Index(results), errors).splitlines() if line.startswith("|")]
     header = [c.strip() for c in lines[0].strip("|").split("|")]
     rows = [dict(zip(header, (c.strip() for c in line.strip("|").split("|")))) for line in lines[2:]]
     return {(r["kernel"], r["threads"]): r for r in rows}
@@ -117,6 +120,12 @@ class PairedVerdicts(unittest.TestCase):
         self.assertTrue(rows[("dot", "2")]["≥ 90% in every run"].startswith("wb tbb: yes"))
         self.assertEqual(rows[("dot", "2")]["% of triad (wb omp)"], "105 %")
         self.assertTrue(rows[("axpy", "1")]["≥ 90% in every run"].startswith("wb tbb: yes"))
+
+    def test_level1_failed_in_one_run_does_not_meet(self):
+        with tempfile.TemporaryDirectory() as d:
+            rows = level1_rows([self.write(d, "run1.json", [paired_level1("dot", 1.1, {})]),
+                                self.write(d, "run2.json", [paired_level1("dot", 0, {}, error="waferblas_tbb dot: entry 0 is 3")])])
+        self.assertTrue(rows[("dot", "1")]["≥ 90% in every run"].startswith("wb tbb: **no**, failed in a run"))
 
 
 if __name__ == "__main__":
