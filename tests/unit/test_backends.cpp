@@ -771,15 +771,14 @@ TEST_CASE("a plan refreshed with other values stops taking the value-free kernel
 #define WAFERBLAS_TEST_UNDER_TSAN 0
 #endif
 
-TEST_CASE_TEMPLATE("an SpMM whose C outgrows a last-level cache streams its rows: bitwise the result stored through the caches, on every backend and path" *
-                       doctest::skip(WAFERBLAS_TEST_UNDER_TSAN),
-                   T, float, double) {
-    // 66,000 rows of 512 bytes (34 MB, over kernels::streamed_output_bytes) from a 1,000-column A
-    // (B stays small, so the test costs little more than writing C): row 0 is long (200 nonzeros,
-    // tiled), rows 3g+1 and 3g+2 have the same columns (grouped) and rows 3g the others (streamed).
-    // The same product into a C whose rows are padded by one element cannot be streamed (rows not
-    // 16-byte multiples) and runs the same kernels otherwise: the same bits.
-    const std::size_t m = 66000, n = 1000, k = 512 / sizeof(T);
+/// An SpMM of m rows of k columns (C over kernels::streamed_output_bytes) from a 1,000-column A
+/// (B stays small, so the check costs little more than writing C): row 0 has 200 nonzeros, rows
+/// 3g+1 and 3g+2 have the same columns and rows 3g the others. The same product into a C whose
+/// rows are padded by one element cannot be streamed (rows not 16-byte multiples) and runs the
+/// same kernels otherwise: the same bits, on every backend and path.
+template <class T>
+void check_streamed_spmm(std::size_t m, std::size_t k) {
+    const std::size_t n = 1000;
     std::vector<std::int32_t> row_ptr{0}, col_idx;
     for (std::size_t i = 0; i < m; ++i) {
         const std::size_t r = i % 3 == 2 ? i - 1 : i; // rows 3g+2 repeat rows 3g+1
@@ -792,12 +791,12 @@ TEST_CASE_TEMPLATE("an SpMM whose C outgrows a last-level cache streams its rows
     auto values = random_vector<T>(col_idx.size(), 52);
     const csr_matrix<T, std::int32_t> A(static_cast<std::int32_t>(m), static_cast<std::int32_t>(n), std::move(row_ptr), std::move(col_idx),
                                         std::move(values));
-    REQUIRE(kernels::is_long_row<T>(200, k));
     REQUIRE(kernels::same_pattern_rows(A.row_ptr().data(), A.col_idx().data(), 1, m) == 2);
     const auto b = random_vector<T>(n * k, 53);
     const matrix_view<const T> B(b.data(), n, k);
     const T alpha = T(0.75);
-    std::vector<T> streamed(m * k), padded(m * (k + 1));
+    aligned_vector<T> streamed(m * k); // rows on 64-byte boundaries: the widest streams
+    std::vector<T> padded(m * (k + 1));
     const matrix_view<T> Cs(streamed.data(), m, k), Cp(padded.data(), m, k, layout::row_major, k + 1);
     REQUIRE(kernels::spmm_streams_output<true>(kernels::strided(Cs), T(0)));
     REQUIRE_FALSE(kernels::spmm_streams_output<true>(kernels::strided(Cp), T(0)));
@@ -841,5 +840,22 @@ TEST_CASE_TEMPLATE("an SpMM whose C outgrows a last-level cache streams its rows
             for (std::size_t j = 0; j < k; ++j) want[j] += static_cast<double>(val[p]) * static_cast<double>(b[static_cast<std::size_t>(idx[p]) * k + j]);
         for (std::size_t j = 0; j < k; ++j)
             CHECK(static_cast<double>(streamed[i * k + j]) == doctest::Approx(0.75 * want[j]).epsilon(std::is_same_v<T, float> ? 1e-3 : 1e-9));
+    }
+}
+
+TEST_CASE_TEMPLATE("an SpMM whose C outgrows a last-level cache streams its rows: bitwise the result stored through the caches, on every backend and path" *
+                       doctest::skip(WAFERBLAS_TEST_UNDER_TSAN),
+                   T, float, double) {
+    SUBCASE("rows of 512 bytes: row 0 tiled, rows 3g+1 and 3g+2 grouped, rows 3g streamed") {
+        const std::size_t k = 512 / sizeof(T);
+        REQUIRE(kernels::is_long_row<T>(200, k));
+        REQUIRE(kernels::groups_pay<T>(3, k));
+        check_streamed_spmm<T>(66000, k);
+    }
+    SUBCASE("rows of one register panel: every row streamed by the one-panel loop") {
+        const std::size_t k = kernels::accumulator_panel<T>;
+        REQUIRE_FALSE(kernels::is_long_row<T>(200, k));
+        REQUIRE_FALSE(kernels::groups_pay<T>(3, k));
+        check_streamed_spmm<T>(kernels::streamed_output_bytes / (k * sizeof(T)) + 1000, k);
     }
 }

@@ -2,6 +2,7 @@
 // column-major B and C with padded leading dimensions, and plans in both placements.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <complex>
 #include <cstdint>
 #include <cstring>
@@ -164,6 +165,45 @@ TEST_CASE_TEMPLATE("spmm with C one register panel wide runs a row loop of its o
     }
 }
 
+TEST_CASE_TEMPLATE("spmm's one-panel rows streamed to C: bitwise the rows stored through the caches, at every alignment of C", T, float,
+                   double) {
+    // A streamed C (beta = 0, larger than an L3 in a real call) of one panel's width takes
+    // one_panel_rows_streamed, whose stores are 64, 32 or 16 bytes wide as C's rows are aligned.
+    // Here the kernels are called directly on small matrices, C shifted 16 bytes at a time from a
+    // cache line (C's rows then start on every alignment), against one_panel_rows into memory.
+    namespace gen = generators;
+    const std::vector<std::pair<std::string, csr_matrix<T, std::int32_t>>> cases{
+        {"arrowhead 300", gen::arrowhead<T>(300, 2, 61)},
+        {"rmat 8 with empty rows", gen::with_empty_rows_and_cols(gen::rmat<T>(8, 4, 62), 0.3, 0.1, 63)}};
+    for (const auto& [name, A] : cases) {
+        const auto m = static_cast<std::size_t>(A.rows()), n = static_cast<std::size_t>(A.cols());
+        for (std::size_t W = kernels::accumulator_panel<T>; W * sizeof(T) >= 16; W /= 2) {
+            const auto b = random_vector<T>(n * W, 64);
+            const kernels::strided_matrix<const T> Bs{b.data(), static_cast<std::ptrdiff_t>(W), 1, n, W};
+            for (const T alpha : {T(1), T(-1.5)}) {
+                std::vector<T> stored(m * W);
+                const kernels::strided_matrix<T> Cm{stored.data(), static_cast<std::ptrdiff_t>(W), 1, m, W};
+                REQUIRE(kernels::rows_of_one_panel<kernels::accumulator_panel<T>>(A.row_ptr().data(), A.col_idx().data(),
+                                                                                  A.values().data(), 0, m, Bs, Cm, alpha, T(0)));
+                for (std::size_t shift = 0; shift < 64; shift += 16) {
+                    const std::size_t lead = shift / sizeof(T), tail = 16 / sizeof(T);
+                    aligned_vector<T> buffer(lead + m * W + tail, T(7));
+                    T* c = buffer.data() + lead;
+                    const kernels::strided_matrix<T> Cs{c, static_cast<std::ptrdiff_t>(W), 1, m, W};
+                    REQUIRE(kernels::rows_streamable(c, Cs.row_stride, W) == bool(WAFERBLAS_STREAM_STORES));
+                    REQUIRE(kernels::rows_of_one_panel<kernels::accumulator_panel<T>, true>(A.row_ptr().data(), A.col_idx().data(),
+                                                                                            A.values().data(), 0, m, Bs, Cs, alpha, T(0)));
+                    const std::string what = name; // INFO's lambda may not capture a structured binding (clang 14)
+                    INFO(what << ", W = " << W << ", alpha = " << alpha << ", C " << shift << " bytes past a cache line");
+                    CHECK(std::memcmp(c, stored.data(), m * W * sizeof(T)) == 0);
+                    CHECK(std::all_of(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(lead), [](T v) { return v == T(7); }));
+                    CHECK(std::all_of(buffer.end() - static_cast<std::ptrdiff_t>(tail), buffer.end(), [](T v) { return v == T(7); }));
+                }
+            }
+        }
+    }
+}
+
 TEST_CASE_TEMPLATE("spmm streams rows whose B rows come from memory: correct on every path, and bitwise the untiled sums", T, float,
                    double) {
     // Row 0 of an n x n arrowhead reads n B rows of 130 columns: more than streamed_row_bytes (2 MiB,
@@ -260,7 +300,7 @@ TEST_CASE("rows run together only when they have the same columns, lie within th
     CHECK_FALSE(kernels::groups_pay<double>(257, 128)); // beyond: the tiled single-row kernel
 }
 
-TEST_CASE("C rows are streamed only when whole 16-byte vectors, aligned, on x86-64, and stream_store writes what it is given") {
+TEST_CASE("C rows are streamed only when whole 16-byte vectors, aligned, on x86-64, and stream_store writes what it is given at every alignment") {
     alignas(16) double d[40] = {};
     alignas(16) float f[40] = {};
 #if WAFERBLAS_STREAM_STORES
@@ -289,6 +329,25 @@ TEST_CASE("C rows are streamed only when whole 16-byte vectors, aligned, on x86-
     CHECK(d[11] == 0);
     CHECK(std::memcmp(f + 4, sumf, sizeof sumf) == 0);
     CHECK(f[8] == 0);
+
+    // Rows of 8, 16 and 32 doubles 16, 32, 48 and 64 bytes past a cache line: stored by 16-, 32- or
+    // 64-byte streams as they are aligned, every element in its place, nothing around them touched.
+    const auto at_every_alignment = [&]<std::size_t W>() {
+        double sum[W];
+        for (std::size_t t = 0; t < W; ++t) sum[t] = static_cast<double>(t) * 1.25 - 3;
+        for (std::size_t shift = 2; shift <= 8; shift += 2) {
+            aligned_vector<double> buffer(W + 10, -1.0);
+            kernels::stream_store(buffer.data() + shift, sum);
+            kernels::stream_fence();
+            INFO("W = " << W << ", " << shift * sizeof(double) << " bytes past a cache line");
+            CHECK(std::memcmp(buffer.data() + shift, sum, sizeof sum) == 0);
+            for (std::size_t t = 0; t < buffer.size(); ++t)
+                if (t < shift || t >= shift + W) CHECK(buffer[t] == -1.0);
+        }
+    };
+    at_every_alignment.template operator()<8>();
+    at_every_alignment.template operator()<16>();
+    at_every_alignment.template operator()<32>();
 }
 
 TEST_CASE_TEMPLATE("spmm's C is bitwise the same whatever the alignment of B and C", T, float, double, std::complex<double>) {

@@ -529,15 +529,34 @@ WAFERBLAS_OUT_OF_LINE void one_panel_rows(const I* ptr, const I* idx, V val, std
     else one_panel_row_loop<W>(ptr, idx, val, rb, re, B, ldb, C, ldc, [alpha, beta](T& c, T v) { c = alpha * v + beta * c; });
 }
 
-/// Runs one_panel_rows<W'> if C.cols is a panel width W' <= W (a power of two), and says whether it did.
+/// one_panel_rows for beta = 0 with C's rows streamed (stream_store.hpp), fenced before returning.
+/// Its own loop rather than rows_with_groups_store's: with that loop's per-row tests (groups, long
+/// rows, the walk down the panel widths) a streamed SpMM of 32 columns on `poisson3d_64` took 0.77
+/// of Eigen's time, with this one 0.62-0.64 (and 0.58-0.60 with whole-line streams: stream_store;
+/// docs/performance.md, item 3).
 template <std::size_t W, class T, class I, value_stream<T> V>
+WAFERBLAS_OUT_OF_LINE void one_panel_rows_streamed(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, const T* B,
+                                                std::ptrdiff_t ldb, T* C, std::ptrdiff_t ldc, T alpha) noexcept {
+    for (std::size_t i = rb; i < re; ++i) {
+        T sum[W];
+        row_axpys_fixed<W>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), B, ldb,
+                           [&sum, alpha](std::size_t t, T v) { sum[t] = alpha * v; });
+        stream_store(C + static_cast<std::ptrdiff_t>(i) * ldc, sum);
+    }
+    stream_fence();
+}
+
+/// Runs one_panel_rows<W'> (Stream: one_panel_rows_streamed<W'>, beta = 0) if C.cols is a panel
+/// width W' <= W (a power of two), and says whether it did.
+template <std::size_t W, bool Stream = false, class T, class I, value_stream<T> V>
 bool rows_of_one_panel(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, const strided_matrix<const T>& B,
                        const strided_matrix<T>& C, T alpha, T beta) noexcept {
     if (C.cols == W) {
-        one_panel_rows<W>(ptr, idx, val, rb, re, B.data, B.row_stride, C.data, C.row_stride, alpha, beta);
+        if constexpr (Stream) one_panel_rows_streamed<W>(ptr, idx, val, rb, re, B.data, B.row_stride, C.data, C.row_stride, alpha);
+        else one_panel_rows<W>(ptr, idx, val, rb, re, B.data, B.row_stride, C.data, C.row_stride, alpha, beta);
         return true;
     }
-    if constexpr (W > 1) return rows_of_one_panel<W / 2>(ptr, idx, val, rb, re, B, C, alpha, beta);
+    if constexpr (W > 1) return rows_of_one_panel<W / 2, Stream>(ptr, idx, val, rb, re, B, C, alpha, beta);
     else return false;
 }
 
@@ -564,8 +583,13 @@ WAFERBLAS_NOINLINE void csr_spmm_rows(const I* ptr, const I* idx, V val, std::si
 template <bool Unit, class T, class I, value_stream<T> V>
 WAFERBLAS_NOINLINE void csr_spmm_rows_streamed(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re,
                                                const strided_matrix<const T>& B, const strided_matrix<T>& C, T alpha, T* acc) noexcept {
-    if constexpr (uses_register_panels<Unit, T>) rows_with_groups_store<true>(ptr, idx, val, rb, re, B, C, alpha, T(0), acc);
-    else csr_spmm_rows<Unit>(ptr, idx, val, rb, re, B, C, alpha, T(0), acc);
+    if constexpr (uses_register_panels<Unit, T>) {
+        if (C.cols * sizeof(T) < group_min_row_bytes && rows_of_one_panel<accumulator_panel<T>, true>(ptr, idx, val, rb, re, B, C, alpha, T(0)))
+            return;
+        rows_with_groups_store<true>(ptr, idx, val, rb, re, B, C, alpha, T(0), acc);
+    } else {
+        csr_spmm_rows<Unit>(ptr, idx, val, rb, re, B, C, alpha, T(0), acc);
+    }
 }
 
 /// Whether csr_spmm_rows reads its acc scratch for n columns: the kernels of complex or strided

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "out_of_line.hpp"
+
 #if (defined(__x86_64__) || defined(_M_X64)) && (defined(__SSE2__) || defined(_MSC_VER))
 #include <immintrin.h>
 #define WAFERBLAS_STREAM_STORES 1
@@ -42,20 +44,43 @@ template <class T>
     }
 }
 
-/// dst[0, W) = sum[0, W): streamed in 16-byte vectors where W elements are whole vectors (dst is
-/// then 16-byte aligned: rows_streamable), with ordinary stores otherwise. 16 bytes whatever the
-/// SIMD width, because malloc aligns to 16: 32-byte streams would leave most C arrays unstreamed.
+#if WAFERBLAS_STREAM_STORES
+/// dst[0, W) = sum[0, W) by non-temporal stores of V bytes (16, 32 or 64); dst is V-byte aligned.
+template <std::size_t V, std::size_t W, class T>
+WAFERBLAS_ALWAYS_INLINE void stream_vectors(T* dst, const T (&sum)[W]) noexcept {
+    constexpr std::size_t lanes = V / sizeof(T);
+#pragma GCC unroll 64
+    for (std::size_t t = 0; t < W; t += lanes) {
+        if constexpr (V == 64 && std::is_same_v<T, double>) _mm512_stream_pd(dst + t, _mm512_loadu_pd(sum + t));
+        else if constexpr (V == 64) _mm512_stream_ps(dst + t, _mm512_loadu_ps(sum + t));
+        else if constexpr (V == 32 && std::is_same_v<T, double>) _mm256_stream_pd(dst + t, _mm256_loadu_pd(sum + t));
+        else if constexpr (V == 32) _mm256_stream_ps(dst + t, _mm256_loadu_ps(sum + t));
+        else if constexpr (std::is_same_v<T, double>) _mm_stream_pd(dst + t, _mm_loadu_pd(sum + t));
+        else _mm_stream_ps(dst + t, _mm_loadu_ps(sum + t));
+    }
+}
+#endif
+
+/// dst[0, W) = sum[0, W): streamed in the widest vectors (64, 32 or 16 bytes, as the build's ISA
+/// allows) that W elements fill and dst is aligned to, with ordinary stores where W elements are
+/// not whole 16-byte vectors (dst is then 16-byte aligned: rows_streamable). 16 bytes at least,
+/// because malloc aligns to 16: wider minimums would leave most C arrays unstreamed. Whole-line
+/// stores pay: an SpMM of 32 columns on `poisson3d_64` took 0.58-0.60 of Eigen's time with
+/// 64-byte streams against 0.62-0.64 with 16-byte ones (docs/performance.md, item 3).
 template <std::size_t W, class T>
-inline void stream_store(T* dst, const T (&sum)[W]) noexcept {
+WAFERBLAS_ALWAYS_INLINE void stream_store(T* dst, const T (&sum)[W]) noexcept {
 #if WAFERBLAS_STREAM_STORES
     if constexpr ((std::is_same_v<T, double> || std::is_same_v<T, float>) && W * sizeof(T) % 16 == 0) {
-        constexpr std::size_t lanes = 16 / sizeof(T);
-#pragma GCC unroll 64
-        for (std::size_t t = 0; t < W; t += lanes) {
-            if constexpr (std::is_same_v<T, double>) _mm_stream_pd(dst + t, _mm_loadu_pd(sum + t));
-            else _mm_stream_ps(dst + t, _mm_loadu_ps(sum + t));
-        }
-        return;
+        const auto aligned_to = [dst](std::size_t bytes) { return reinterpret_cast<std::uintptr_t>(dst) % bytes == 0; };
+#if defined(__AVX512F__)
+        if constexpr (W * sizeof(T) % 64 == 0)
+            if (aligned_to(64)) return stream_vectors<64>(dst, sum);
+#endif
+#if defined(__AVX__)
+        if constexpr (W * sizeof(T) % 32 == 0)
+            if (aligned_to(32)) return stream_vectors<32>(dst, sum);
+#endif
+        return stream_vectors<16>(dst, sum);
     }
 #endif
     for (std::size_t t = 0; t < W; ++t) dst[t] = sum[t];
