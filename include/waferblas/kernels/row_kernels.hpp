@@ -445,22 +445,19 @@ inline void row_axpys_store(const I* idx, V val, std::size_t b, std::size_t e, c
 }
 
 /// row_axpys_panels for beta = 0, each panel's alpha * sums streamed to crow (stream_store.hpp;
-/// crow is 16-byte aligned and n a whole number of 16-byte vectors).
+/// crow is 16-byte aligned and n a whole number of 16-byte vectors). Forced inline: GCC left it out
+/// of line, called per row, and a streamed SpMM of 128 columns on `poisson3d_64` took 0.74-0.76 of
+/// Eigen's time instead of 0.67-0.70 (one thread; docs/performance.md, item 3).
 template <std::size_t W, class T, class I, value_stream<T> V>
-inline void row_axpys_stream_panels(const I* idx, V val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
+WAFERBLAS_ALWAYS_INLINE void row_axpys_stream_panels(const I* idx, V val, std::size_t b, std::size_t e, const T* B, std::ptrdiff_t ldb,
                                     std::size_t c, std::size_t n, T alpha, T* crow) noexcept {
     for (; c + W <= n; c += W) {
-        panel_sums<T, W> r0, r1;
-        r0.zero();
-        r1.zero();
-        accumulate_pairs<W>(idx, val, b, e, B + c, ldb, r0, r1);
-        r0.add(r1); // the even and odd sets added as row_axpys_fixed adds them
         T sum[W];
-#pragma GCC unroll 64
-        for (std::size_t t = 0; t < W; ++t) sum[t] = alpha * r0[t];
+        row_axpys_fixed<W>(idx, val, b, e, B + c, ldb, [&sum, alpha](std::size_t t, T v) { sum[t] = alpha * v; });
         stream_store(crow + c, sum);
     }
-    if constexpr (W > 1) row_axpys_stream_panels<W / 2>(idx, val, b, e, B, ldb, c, n, alpha, crow);
+    if constexpr (W > 1)
+        if (c < n) row_axpys_stream_panels<W / 2>(idx, val, b, e, B, ldb, c, n, alpha, crow);
 }
 
 /// row_axpys_store for the whole rows [rb, re), but rows with the same columns run as a group where
