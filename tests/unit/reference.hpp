@@ -21,8 +21,8 @@
 namespace waferblas::testing {
 
 /// Index of the first entry where a and b differ in any bit, or -1 (0 when the sizes differ).
-template <class T>
-std::ptrdiff_t first_difference(const std::vector<T>& a, const std::vector<T>& b) {
+template <class T, class Alloc>
+std::ptrdiff_t first_difference(const std::vector<T, Alloc>& a, const std::vector<T, Alloc>& b) {
     if (a.size() != b.size()) return 0;
     for (std::size_t i = 0; i < a.size(); ++i)
         if (std::memcmp(&a[i], &b[i], sizeof(T)) != 0) return static_cast<std::ptrdiff_t>(i);

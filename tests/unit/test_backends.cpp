@@ -859,3 +859,49 @@ TEST_CASE_TEMPLATE("an SpMM whose C outgrows a last-level cache streams its rows
         check_streamed_spmm<T>(kernels::streamed_output_bytes / (k * sizeof(T)) + 1000, k);
     }
 }
+
+TEST_CASE_TEMPLATE("an SpMV whose matrix and y outgrow a last-level cache streams y's whole lines: the bits of y stored through "
+                   "the caches, correct and repeatable on every backend and path" *
+                       doctest::skip(WAFERBLAS_TEST_UNDER_TSAN),
+                   T, float, double) {
+    // A tridiagonal matrix whose values, indices and y just outgrow streamed_output_bytes: an SpMV
+    // with beta = 0 into a contiguous y writes y's whole lines by non-temporal stores (64, 32 or 16
+    // bytes at a time, as the build allows). The kernel's sums are those of the loop that stores y
+    // through the caches, bitwise; every backend, the deterministic path and a plan agree with a
+    // reference and with themselves from call to call.
+    const std::size_t row_bytes = 3 * (sizeof(T) + sizeof(std::int32_t)) + sizeof(T);
+    const auto n = static_cast<std::int64_t>(kernels::streamed_output_bytes / row_bytes + 1000);
+    const auto A = generators::banded<T>(n, 1, 1, 61);
+    const auto nnz = static_cast<std::size_t>(A.nnz()), m = static_cast<std::size_t>(n);
+    REQUIRE(kernels::spmv_streaming<T, std::int32_t>(nnz, m) == kernels::spmv_streams::matrix_and_y);
+    REQUIRE(kernels::spmv_streaming<T, std::int32_t>(nnz, m / 2) == kernels::spmv_streams::matrix); // a y half as long: not streamed
+    const auto x = random_vector<T>(m, 62);
+    for (const T alpha : {T(1), T(-0.75)}) {
+        INFO("alpha " << alpha);
+        {
+            INFO("the kernel on all rows and on rows [5, n - 3): first differing element");
+            for (const auto& [rb, re] : {std::pair<std::size_t, std::size_t>{0, m}, {5, m - 3}}) {
+                std::vector<T> streamed(m, T(3)), cached(m, T(3));
+                kernels::csr_spmv_rows<true>(A.row_ptr().data(), A.col_idx().data(), A.values().data(), rb, re, alpha, x.data(), 1, T(0),
+                                             streamed.data(), 1, kernels::spmv_streams::matrix_and_y);
+                kernels::csr_spmv_rows<true>(A.row_ptr().data(), A.col_idx().data(), A.values().data(), rb, re, alpha, x.data(), 1, T(0),
+                                             cached.data(), 1, kernels::spmv_streams::matrix);
+                CHECK(first_difference(streamed, cached) == -1);
+            }
+        }
+        const spmv_reference<T, std::int32_t> ref(A, op::none, alpha, x, T(0), std::vector<T>(m, T(9)));
+        const auto plan = plan_spmv(A, pe_grid{1, 3});
+        const auto check_calls = [&](const std::string& what, auto&& call) {
+            std::vector<T> y(m, T(9)), again(m, T(-9));
+            call(y);
+            call(again);
+            ref.check(y, what);
+            CHECK_MESSAGE(first_difference(y, again) == -1, what);
+        };
+        for (const bool deterministic : {false, true})
+            for_each_backend(deterministic, [&](const auto& b, const std::string& bname) {
+                check_calls(bname + " free function", [&](std::vector<T>& y) { spmv(b, op::none, alpha, A, x, T(0), y); });
+                if (!deterministic) check_calls(bname + " plan 1 x 3", [&](std::vector<T>& y) { plan.execute(b, alpha, x, T(0), y); });
+            });
+    }
+}

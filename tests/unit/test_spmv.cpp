@@ -358,14 +358,27 @@ TEST_CASE("the SpMV's byte gates count the matrix's bytes: worth_streaming again
     };
     check(kernels::streamed_matrix_bytes, [](auto v, auto i, std::size_t nnz) { return kernels::worth_streaming<decltype(v), decltype(i)>(nnz); });
     check(backend::claimed_matrix_bytes, [](auto v, auto i, std::size_t nnz) { return backend::claims_pes<decltype(v), decltype(i)>(nnz); });
+
+    // spmv_streaming: nothing up to streamed_matrix_bytes of values and indices; beyond, the matrix,
+    // and y too once the matrix and y (8 bytes a row for double) outgrow streamed_output_bytes.
+    using kernels::spmv_streams;
+    const std::size_t hinted = kernels::streamed_matrix_bytes / 12 + 1, rows = 1000;
+    CHECK(kernels::spmv_streaming<double, std::int32_t>(hinted - 1, rows) == spmv_streams::none);
+    CHECK(kernels::spmv_streaming<double, std::int32_t>(hinted, rows) == spmv_streams::matrix);
+    const std::size_t nnz = 2 * hinted, matrix_bytes = 12 * nnz;
+    REQUIRE(matrix_bytes < kernels::streamed_output_bytes);
+    const std::size_t fill = (kernels::streamed_output_bytes - matrix_bytes) / 8; // rows that bring it to the limit
+    CHECK(kernels::spmv_streaming<double, std::int32_t>(nnz, fill) == spmv_streams::matrix);
+    CHECK(kernels::spmv_streaming<double, std::int32_t>(nnz, fill + 1) == spmv_streams::matrix_and_y);
+    CHECK(kernels::spmv_streaming<double, std::int32_t>(kernels::streamed_output_bytes / 12 + 1, 0) == spmv_streams::matrix_and_y);
 }
 
 TEST_CASE("the prefetching row loop adds the same terms in the same order as the plain one") {
     const auto A = generators::rmat<double>(14, 16, 6); // 16k rows, ~260k nonzeros
     const auto x = random_vector<double>(static_cast<std::size_t>(A.cols()), 9);
     const auto ptr = A.row_ptr();
-    for (const bool stream : {true, false}) {
-        INFO("stream " << stream);
+    for (const auto stream : {kernels::spmv_streams::matrix_and_y, kernels::spmv_streams::matrix, kernels::spmv_streams::none}) {
+        INFO("stream " << static_cast<int>(stream));
         std::vector<double> y(static_cast<std::size_t>(A.rows()), 1.0), want(y.size());
         for (std::size_t i = 0; i < want.size(); ++i)
             want[i] = 0.5 * kernels::row_dot<true>(A.col_idx().data(), A.values().data(), static_cast<std::size_t>(ptr[i]),
@@ -376,6 +389,44 @@ TEST_CASE("the prefetching row loop adds the same terms in the same order as the
     }
 }
 
+TEST_CASE_TEMPLATE("the row loop that streams y's whole lines stores the bits of the loop that writes y through the caches, at every "
+                   "alignment of y, and nothing outside its rows",
+                   T, float, double) {
+    // spmv_streams::matrix_and_y with beta = 0 writes y's whole cache lines by non-temporal stores
+    // and the rows before the first line boundary and after the last as usual. Rows [rb, re) of an
+    // R-MAT matrix (rows of 0 to hundreds of nonzeros) into y shifted one element at a time from a
+    // cache line, against spmv_streams::matrix, with alpha 1 and 0.5, values and unit_values.
+    const auto A = generators::rmat<T>(10, 8, 12);
+    const auto pattern = pattern_of(A);
+    const auto x = random_vector<T>(static_cast<std::size_t>(A.cols()), 13);
+    const auto m = static_cast<std::size_t>(A.rows());
+    constexpr std::size_t line = 64 / sizeof(T);
+    for (const auto& [rb, re] : {std::pair<std::size_t, std::size_t>{0, m}, {3, m - 5}, {17, 17 + 2 * line - 1}, {9, 12}}) {
+        for (std::size_t shift = 0; shift < line; ++shift) {
+            for (const T alpha : {T(1), T(0.5)}) {
+                for (const bool ones : {false, true}) {
+                    INFO("rows [" << rb << ", " << re << "), y " << shift << " elements past a cache line, alpha " << alpha
+                                  << (ones ? ", unit_values" : ""));
+                    aligned_vector<T> streamed(shift + m + line, T(7)), cached(shift + m + line, T(7));
+                    const auto run = [&](T* y, kernels::spmv_streams how) {
+                        if (ones)
+                            kernels::csr_spmv_rows<true>(pattern.row_ptr().data(), pattern.col_idx().data(), kernels::unit_values<T>{}, rb, re,
+                                                         alpha, x.data(), 1, T(0), y, 1, how);
+                        else
+                            kernels::csr_spmv_rows<true>(A.row_ptr().data(), A.col_idx().data(), A.values().data(), rb, re, alpha, x.data(), 1,
+                                                         T(0), y, 1, how);
+                    };
+                    run(streamed.data() + shift, kernels::spmv_streams::matrix_and_y);
+                    run(cached.data() + shift, kernels::spmv_streams::matrix);
+                    CHECK(first_difference(streamed, cached) == -1);
+                    if (rb > 0) CHECK(streamed[shift + rb - 1] == T(7));
+                    CHECK(streamed[shift + re] == T(7));
+                }
+            }
+        }
+    }
+}
+
 TEST_CASE("the row loops on unit_values give the bits of the same loops reading an array of ones, streamed or not") {
     for (const int scale : {14, 8}) { // ~260k nonzeros and ~2k
         const auto A = pattern_of(generators::rmat<double>(scale, 16, 7));
@@ -383,8 +434,8 @@ TEST_CASE("the row loops on unit_values give the bits of the same loops reading 
         x[3] = -0.0, x[5] = std::numeric_limits<double>::infinity();
         const auto ptr = A.row_ptr();
         const std::vector<double> y0(static_cast<std::size_t>(A.rows()), 1.0);
-        for (const bool stream : {true, false}) {
-            INFO("scale " << scale << " stream " << stream);
+        for (const auto stream : {kernels::spmv_streams::matrix, kernels::spmv_streams::none}) {
+            INFO("scale " << scale << " stream " << static_cast<int>(stream));
             auto y = y0, want = y0;
             kernels::csr_spmv_rows<true>(ptr.data(), A.col_idx().data(), kernels::unit_values<double>{}, 0, y.size(), 0.5, x.data(), 1,
                                          -2.0, y.data(), 1, stream);

@@ -44,7 +44,7 @@ void spmv(const Backend& backend, op o, std::type_identity_t<typename M::value_t
         }
         const std::size_t pes = backend::free_function_pes(backend, s.val.size(), 2 * s.val.size());
         if (pes == 1) { // the common small or single-thread case: no partition, no scratch
-            const bool stream = kernels::worth_streaming<T, I>(s.val.size());
+            const auto stream = kernels::spmv_streaming<T, I>(s.val.size(), yv.size());
             kernels::with_value_stream(s.val.data(), s.values_all_one, [&](auto val) {
                 if (xv.contiguous() && yv.contiguous())
                     kernels::csr_spmv_rows<true>(s.ptr.data(), s.idx.data(), val, 0, yv.size(), alpha, xv.data(), 1, beta, yv.data(), 1,

@@ -49,7 +49,7 @@ void execute_spmv(const Backend& backend, const kernels::row_blocks_view<T, I>& 
     // `lp_afiro`'s 102 nonzeros; callgrind). Done here, not by a call to the sequential backend's
     // instance: that hop cost a plan's small calls 32 instructions more (callgrind, `lp_afiro`).
     if (serial && !A.partition->splits_rows) {
-        const bool stream = kernels::worth_streaming<T, I>(A.col_idx.size());
+        const auto stream = kernels::spmv_streaming<T, I>(A.col_idx.size(), A.row_ptr.size() - 1);
         kernels::with_value_stream(A.values.data(), A.all_values_one, [&](auto val) {
             if (x.contiguous() && y.contiguous())
                 kernels::row_blocks_spmv_rows<true>(A, val, 0, A.row_ptr.size() - 1, alpha, x.data(), x.stride(), beta, y.data(), y.stride(), stream);

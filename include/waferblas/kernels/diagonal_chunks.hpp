@@ -121,7 +121,7 @@ WAFERBLAS_ALWAYS_INLINE void chunk_sums(const diagonal_chunks<I>& ch, std::size_
 template <bool Unit, class T, class I, value_stream<T> V>
 WAFERBLAS_OUT_OF_LINE void diagonal_chunks_spmv(const I* ptr, V val, const diagonal_chunks<I>& ch, std::size_t cb, std::size_t ce,
                                                 T alpha, const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy,
-                                                bool stream) noexcept {
+                                                spmv_streams stream) noexcept {
     constexpr std::size_t H = diagonal_chunks<I>::rows_per_chunk;
     const std::ptrdiff_t sy = Unit ? 1 : incy;
     const auto run = [&]<bool Stream>() {
@@ -141,7 +141,7 @@ WAFERBLAS_OUT_OF_LINE void diagonal_chunks_spmv(const I* ptr, V val, const diago
                 }
         }
     };
-    if (stream) run.template operator()<true>();
+    if (stream != spmv_streams::none) run.template operator()<true>();
     else run.template operator()<false>();
 }
 
@@ -150,7 +150,7 @@ WAFERBLAS_OUT_OF_LINE void diagonal_chunks_spmv(const I* ptr, V val, const diago
 /// chunk) as CSR.
 template <bool Unit, class T, class I, value_stream<T> V>
 inline void spmv_rows_with_chunks(const I* ptr, const I* idx, V val, const diagonal_chunks<I>& ch, std::size_t rb, std::size_t re,
-                                  T alpha, const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy, bool stream) noexcept {
+                                  T alpha, const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy, spmv_streams stream) noexcept {
     constexpr std::size_t H = diagonal_chunks<I>::rows_per_chunk;
     std::size_t row = rb; // rows before it are done
     const std::size_t c_end = re / H;

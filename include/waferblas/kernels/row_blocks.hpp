@@ -76,10 +76,10 @@ private:
 };
 
 /// y for the whole rows [rb, re) of A (stored rows, when A keeps them in another order), by the
-/// kernel of A's layout; stream: worth_streaming of the whole matrix.
+/// kernel of A's layout; stream: spmv_streaming of the whole matrix.
 template <bool Unit, class T, class I, value_stream<T> V>
 inline void row_blocks_spmv_rows(const row_blocks_view<T, I>& A, V val, std::size_t rb, std::size_t re, T alpha, const T* x,
-                                 std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy, bool stream) noexcept {
+                                 std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy, spmv_streams stream) noexcept {
     const I* ptr = A.row_ptr.data();
     const I* idx = A.col_idx.data();
     if (A.row_of != nullptr) reordered_spmv_rows<Unit>(ptr, idx, val, A.row_of, rb, re, alpha, x, incx, beta, y, incy, stream);
@@ -100,7 +100,7 @@ WAFERBLAS_NOINLINE void row_blocks_spmv_task(const row_blocks_view<T, I>& A, V v
         s.head[p] = row_dot<Unit>(idx, val, kb, static_cast<std::size_t>(A.row_ptr[rb + 1]), x, incx);
         ++i;
     }
-    const bool stream = worth_streaming<T, I>(A.col_idx.size()); // the whole matrix's nonzeros
+    const auto stream = spmv_streaming<T, I>(A.col_idx.size(), A.row_ptr.size() - 1); // the whole matrix
     row_blocks_spmv_rows<Unit>(A, val, i, re, alpha, x, incx, beta, y, incy, stream);
     if (part.has_carry(A.row_ptr, p))
         s.carry[p] = row_dot<Unit>(idx, val, std::max(kb, static_cast<std::size_t>(A.row_ptr[re])), ke, x, incx);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 #include "../core/scalar.hpp"
@@ -351,6 +352,24 @@ template <class T, class I>
     return nnz * (sizeof(T) + sizeof(I)) > streamed_matrix_bytes;
 }
 
+/// What an SpMV's row loop streams: nothing, the matrix (prefetch hints, worth_streaming), or the
+/// matrix and y, whose whole cache lines it then writes by non-temporal stores where y is
+/// contiguous and beta = 0 (stream_store.hpp). y is streamed only when the matrix and y outgrow a
+/// last-level cache (streams_output), so that the caller's next read of y would not have found it
+/// in cache anyway. Writing whole lines without reading them saves y's
+/// read-for-ownership: beyond the caches, one thread, 5-6 % of the SpMV's time on the stencils and
+/// `banded_1M_w9`, 3-4 % on `rmat18` and `dense_row_1M` (docs/performance.md, item 2).
+enum class spmv_streams : unsigned char { none, matrix, matrix_and_y };
+
+/// spmv_streams of an SpMV over a matrix of `rows` rows and `nnz` stored nonzeros (the whole
+/// matrix, of which a PE's rows may be a share).
+template <class T, class I>
+[[nodiscard]] constexpr spmv_streams spmv_streaming(std::size_t nnz, std::size_t rows) noexcept {
+    if (!worth_streaming<T, I>(nnz)) return spmv_streams::none;
+    const std::size_t bytes = nnz * (sizeof(T) + sizeof(I)) + rows * sizeof(T);
+    return streams_output(bytes) ? spmv_streams::matrix_and_y : spmv_streams::matrix;
+}
+
 /// Where the sum of stored row i goes in y: row i itself, or, in a matrix kept in another row order
 /// (Reordered), the row row_of[i] of the operator.
 template <bool Reordered, class I>
@@ -385,17 +404,48 @@ WAFERBLAS_ALWAYS_INLINE void spmv_row_loops(const I* ptr, const I* idx, V val, c
     }
 }
 
+/// spmv_row_loops for beta = 0, the matrix streamed and y contiguous, y's whole cache lines written
+/// by non-temporal stores (spmv_streams::matrix_and_y): the rows up to y's first line boundary and
+/// after its last one are stored as usual. finish(sum) is what y[i] receives (sum, or alpha * sum,
+/// as spmv_row_loops stores them: the same bits). Fenced before returning.
+template <bool Unit, class T, class I, value_stream<T> V, class Finish>
+WAFERBLAS_ALWAYS_INLINE void spmv_rows_streaming_y(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, const T* x,
+                                                   std::ptrdiff_t incx, T* y, Finish finish) noexcept {
+    constexpr std::size_t line = 64 / sizeof(T);
+    const auto row = [&](std::size_t i) {
+        return finish(streamed_row_dot<Unit, true>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx));
+    };
+    std::size_t i = rb;
+    for (; i < re && reinterpret_cast<std::uintptr_t>(y + i) % 64 != 0; ++i) y[i] = row(i);
+    for (; i + line <= re; i += line) {
+        alignas(64) T sums[line];
+#pragma GCC unroll 16
+        for (std::size_t j = 0; j < line; ++j) sums[j] = row(i + j);
+        stream_store(y + i, sums);
+    }
+    for (; i < re; ++i) y[i] = row(i);
+    stream_fence();
+}
+
 /// y[i] = alpha * (row i of A) . x + beta * y[i] for the whole rows i in [rb, re); with Unit, x and
-/// y are contiguous and incx, incy are not read; stream: prefetch the matrix (worth_streaming of
-/// the whole matrix, of which these rows may be a PE's share). Out of line: one call covers a PE's
+/// y are contiguous and incx, incy are not read; stream: what to stream (spmv_streaming of the
+/// whole matrix, of which these rows may be a PE's share). Out of line: one call covers a PE's
 /// rows, and a kernel compiled on its own keeps its short-row loop whatever it would be inlined
 /// into (inlined into a caller's loop it took 31 instead of 27 instructions per row of 2
 /// nonzeros, callgrind).
 template <bool Unit, class T, class I, value_stream<T> V>
 WAFERBLAS_OUT_OF_LINE void csr_spmv_rows(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, T alpha,
-                                      const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy, bool stream) noexcept {
+                                      const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy, spmv_streams stream) noexcept {
     const std::ptrdiff_t sy = Unit ? 1 : incy;
-    if (stream) spmv_row_loops<Unit, true, false>(ptr, idx, val, static_cast<const I*>(nullptr), rb, re, alpha, x, incx, beta, y, sy);
+    if constexpr (Unit && WAFERBLAS_STREAM_STORES && (std::is_same_v<T, double> || std::is_same_v<T, float>)) {
+        if (stream == spmv_streams::matrix_and_y && beta == T(0)) {
+            if (alpha == T(1)) spmv_rows_streaming_y<Unit>(ptr, idx, val, rb, re, x, incx, y, [](T sum) { return sum; });
+            else spmv_rows_streaming_y<Unit>(ptr, idx, val, rb, re, x, incx, y, [alpha](T sum) { return alpha * sum; });
+            return;
+        }
+    }
+    if (stream != spmv_streams::none)
+        spmv_row_loops<Unit, true, false>(ptr, idx, val, static_cast<const I*>(nullptr), rb, re, alpha, x, incx, beta, y, sy);
     else spmv_row_loops<Unit, false, false>(ptr, idx, val, static_cast<const I*>(nullptr), rb, re, alpha, x, incx, beta, y, sy);
 }
 
@@ -404,9 +454,9 @@ WAFERBLAS_OUT_OF_LINE void csr_spmv_rows(const I* ptr, const I* idx, V val, std:
 template <bool Unit, class T, class I, value_stream<T> V>
 WAFERBLAS_OUT_OF_LINE void reordered_spmv_rows(const I* ptr, const I* idx, V val, const I* row_of, std::size_t qb, std::size_t qe,
                                             T alpha, const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy,
-                                            bool stream) noexcept {
+                                            spmv_streams stream) noexcept {
     const std::ptrdiff_t sy = Unit ? 1 : incy;
-    if (stream) spmv_row_loops<Unit, true, true>(ptr, idx, val, row_of, qb, qe, alpha, x, incx, beta, y, sy);
+    if (stream != spmv_streams::none) spmv_row_loops<Unit, true, true>(ptr, idx, val, row_of, qb, qe, alpha, x, incx, beta, y, sy);
     else spmv_row_loops<Unit, false, true>(ptr, idx, val, row_of, qb, qe, alpha, x, incx, beta, y, sy);
 }
 
