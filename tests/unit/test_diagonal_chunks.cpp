@@ -10,6 +10,7 @@
 #include <cmath>
 #include <complex>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
@@ -146,6 +147,54 @@ TEST_CASE_TEMPLATE("diagonal chunks: the rows they stand for, results within rou
                    std::pair<double, std::int32_t>, std::pair<float, std::int32_t>, std::pair<double, std::int64_t>,
                    std::pair<float, std::int64_t>) {
     check_like_csr<typename P::first_type, typename P::second_type>();
+}
+
+TEST_CASE_TEMPLATE("diagonal chunks: y streamed in chunks of 8 rows gives the bits of y stored through the caches", T, double, float) {
+    // With spmv_streams::matrix_and_y (the matrix and y beyond a last-level cache) and beta = 0, a
+    // 16-byte aligned y takes each chunk's 8 sums by non-temporal stores; elsewhere y is stored as
+    // usual. Kernel on every chunk of a plan's program, y at every 16-byte alignment from a cache
+    // line and 8 bytes off one (not streamed), alpha 1 and 2; then a plan of a stencil whose matrix
+    // and y outgrow the L3 (streamed through execute) into an aligned y and into one offset by an
+    // element.
+    const auto A = generators::poisson3d<T>(16, 16, 16);
+    const auto plan = plan_spmv(A, pe_grid{1, 1}, placement::row_blocks, op::none, spmv_layout::diagonal_chunks);
+    const auto& ch = plan.program().chunks();
+    REQUIRE_FALSE(ch.empty());
+    const auto rb = plan.program().row_blocks();
+    const auto x = testing::patterned_vector<T>(static_cast<std::size_t>(A.cols()), 7);
+    const std::size_t m = static_cast<std::size_t>(A.rows());
+    for (const std::size_t shift_bytes : {0u, 8u, 16u, 32u, 48u}) {
+        if (shift_bytes % sizeof(T) != 0) continue;
+        for (const T alpha : {T(1), T(2)}) {
+            INFO("y " << shift_bytes << " bytes past a cache line, alpha " << alpha);
+            const std::size_t lead = shift_bytes / sizeof(T);
+            aligned_vector<T> streamed(lead + m + 8, T(5)), cached(lead + m + 8, T(5));
+            for (const auto& [y, how] : {std::pair{streamed.data(), kernels::spmv_streams::matrix_and_y},
+                                         std::pair{cached.data(), kernels::spmv_streams::matrix}})
+                kernels::diagonal_chunks_spmv<true>(rb.row_ptr.data(), rb.values.data(), ch, 0, ch.chunks(), alpha, x.data(), 1, T(0),
+                                                    y + lead, 1, how);
+            CHECK(testing::same_bits(std::vector<T>(streamed.begin(), streamed.end()), std::vector<T>(cached.begin(), cached.end())));
+            CHECK(streamed[lead + ch.chunks() * 8] == T(5)); // rows after the last chunk are not the kernel's
+        }
+    }
+    // 7 nonzeros of 12 or 8 bytes and 8 or 4 bytes of y a row: 72^3 rows of doubles and 88^3 of
+    // floats outgrow streamed_output_bytes.
+    const std::int64_t s = std::is_same_v<T, double> ? 72 : 88;
+    const auto B = generators::poisson3d<T>(s, s, s);
+    REQUIRE(kernels::spmv_streaming<T, std::int32_t>(static_cast<std::size_t>(B.nnz()), static_cast<std::size_t>(B.rows())) ==
+            kernels::spmv_streams::matrix_and_y);
+    const auto big = plan_spmv(B, pe_grid{1, 2}, placement::row_blocks, op::none, spmv_layout::diagonal_chunks);
+    REQUIRE_FALSE(big.program().chunks().empty());
+    const auto xb = testing::patterned_vector<T>(static_cast<std::size_t>(B.cols()), 8);
+    const auto n = static_cast<std::size_t>(B.rows());
+    aligned_vector<T> aligned_y(n + 1), offset_y(n + 1);
+    testing::for_each_backend(false, [&](const auto& b, const std::string& name) {
+        INFO(name);
+        big.execute(b, T(1), xb, T(0), vector_view<T>(aligned_y.data(), n));
+        big.execute(b, T(1), xb, T(0), vector_view<T>(offset_y.data() + 1, n));
+        CHECK(std::equal(aligned_y.begin(), aligned_y.begin() + static_cast<std::ptrdiff_t>(n), offset_y.begin() + 1,
+                         [](T a, T c) { return std::memcmp(&a, &c, sizeof(T)) == 0; }));
+    });
 }
 
 TEST_CASE("diagonal chunks: a lane a row lacks does not read x") {

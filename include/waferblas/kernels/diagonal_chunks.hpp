@@ -124,13 +124,22 @@ WAFERBLAS_OUT_OF_LINE void diagonal_chunks_spmv(const I* ptr, V val, const diago
                                                 spmv_streams stream) noexcept {
     constexpr std::size_t H = diagonal_chunks<I>::rows_per_chunk;
     const std::ptrdiff_t sy = Unit ? 1 : incy;
+    // y's chunks of 8 rows by non-temporal stores, as csr_spmv_rows writes y's lines
+    // (spmv_streams::matrix_and_y): whole 16-byte vectors, so y must be 16-byte aligned.
+    bool streams_y = false;
+    if constexpr (Unit && WAFERBLAS_STREAM_STORES && (std::is_same_v<T, double> || std::is_same_v<T, float>))
+        streams_y = stream == spmv_streams::matrix_and_y && beta == T(0) && reinterpret_cast<std::uintptr_t>(y) % 16 == 0;
     const auto run = [&]<bool Stream>() {
         alignas(64) T s[H];
         for (std::size_t c = cb; c < ce; ++c) {
             chunk_sums<Unit, Stream>(ch, c, val + static_cast<std::size_t>(ptr[c * H]), x, incx, s);
             T* yc = y + static_cast<std::ptrdiff_t>(c * H) * sy;
             // The expressions of spmv_row_loops, so that each y is rounded as there.
-            if (beta == T(0) && alpha == T(1))
+            if (Stream && streams_y) {
+                if (alpha != T(1))
+                    for (std::size_t j = 0; j < H; ++j) s[j] = alpha * s[j];
+                stream_store(yc, s);
+            } else if (beta == T(0) && alpha == T(1))
                 for (std::size_t j = 0; j < H; ++j) yc[static_cast<std::ptrdiff_t>(j) * sy] = s[j];
             else if (beta == T(0))
                 for (std::size_t j = 0; j < H; ++j) yc[static_cast<std::ptrdiff_t>(j) * sy] = alpha * s[j];
@@ -143,6 +152,7 @@ WAFERBLAS_OUT_OF_LINE void diagonal_chunks_spmv(const I* ptr, V val, const diago
     };
     if (stream != spmv_streams::none) run.template operator()<true>();
     else run.template operator()<false>();
+    if (streams_y) stream_fence();
 }
 
 /// csr_spmv_rows for the whole rows [rb, re) of a program with diagonal chunks: lowered chunks run
