@@ -882,10 +882,10 @@ TEST_CASE_TEMPLATE("an SpMV whose matrix and y outgrow a last-level cache stream
             INFO("the kernel on all rows and on rows [5, n - 3): first differing element");
             for (const auto& [rb, re] : {std::pair<std::size_t, std::size_t>{0, m}, {5, m - 3}}) {
                 std::vector<T> streamed(m, T(3)), cached(m, T(3));
-                kernels::csr_spmv_rows<true>(A.row_ptr().data(), A.col_idx().data(), A.values().data(), rb, re, alpha, x.data(), 1, T(0),
-                                             streamed.data(), 1, kernels::spmv_streams::matrix_and_y);
-                kernels::csr_spmv_rows<true>(A.row_ptr().data(), A.col_idx().data(), A.values().data(), rb, re, alpha, x.data(), 1, T(0),
-                                             cached.data(), 1, kernels::spmv_streams::matrix);
+                kernels::csr_spmv_rows_streaming<true>(A.row_ptr().data(), A.col_idx().data(), A.values().data(), rb, re, alpha, x.data(),
+                                                       1, T(0), streamed.data(), 1, kernels::spmv_streams::matrix_and_y);
+                kernels::csr_spmv_rows_streaming<true>(A.row_ptr().data(), A.col_idx().data(), A.values().data(), rb, re, alpha, x.data(),
+                                                       1, T(0), cached.data(), 1, kernels::spmv_streams::matrix);
                 CHECK(first_difference(streamed, cached) == -1);
             }
         }

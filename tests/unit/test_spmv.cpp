@@ -383,8 +383,8 @@ TEST_CASE("the prefetching row loop adds the same terms in the same order as the
         for (std::size_t i = 0; i < want.size(); ++i)
             want[i] = 0.5 * kernels::row_dot<true>(A.col_idx().data(), A.values().data(), static_cast<std::size_t>(ptr[i]),
                                                    static_cast<std::size_t>(ptr[i + 1]), x.data(), 1) - 2.0 * y[i];
-        kernels::csr_spmv_rows<true>(ptr.data(), A.col_idx().data(), A.values().data(), 0, y.size(), 0.5, x.data(), 1, -2.0, y.data(), 1,
-                                     stream);
+        kernels::csr_spmv_rows_streaming<true>(ptr.data(), A.col_idx().data(), A.values().data(), 0, y.size(), 0.5, x.data(), 1, -2.0,
+                                               y.data(), 1, stream);
         CHECK(y == want);
     }
 }
@@ -410,11 +410,11 @@ TEST_CASE_TEMPLATE("the row loop that streams y's whole lines stores the bits of
                     aligned_vector<T> streamed(shift + m + line, T(7)), cached(shift + m + line, T(7));
                     const auto run = [&](T* y, kernels::spmv_streams how) {
                         if (ones)
-                            kernels::csr_spmv_rows<true>(pattern.row_ptr().data(), pattern.col_idx().data(), kernels::unit_values<T>{}, rb, re,
-                                                         alpha, x.data(), 1, T(0), y, 1, how);
+                            kernels::csr_spmv_rows_streaming<true>(pattern.row_ptr().data(), pattern.col_idx().data(),
+                                                                   kernels::unit_values<T>{}, rb, re, alpha, x.data(), 1, T(0), y, 1, how);
                         else
-                            kernels::csr_spmv_rows<true>(A.row_ptr().data(), A.col_idx().data(), A.values().data(), rb, re, alpha, x.data(), 1,
-                                                         T(0), y, 1, how);
+                            kernels::csr_spmv_rows_streaming<true>(A.row_ptr().data(), A.col_idx().data(), A.values().data(), rb, re,
+                                                                   alpha, x.data(), 1, T(0), y, 1, how);
                     };
                     run(streamed.data() + shift, kernels::spmv_streams::matrix_and_y);
                     run(cached.data() + shift, kernels::spmv_streams::matrix);
@@ -437,10 +437,10 @@ TEST_CASE("the row loops on unit_values give the bits of the same loops reading 
         for (const auto stream : {kernels::spmv_streams::matrix, kernels::spmv_streams::none}) {
             INFO("scale " << scale << " stream " << static_cast<int>(stream));
             auto y = y0, want = y0;
-            kernels::csr_spmv_rows<true>(ptr.data(), A.col_idx().data(), kernels::unit_values<double>{}, 0, y.size(), 0.5, x.data(), 1,
-                                         -2.0, y.data(), 1, stream);
-            kernels::csr_spmv_rows<true>(ptr.data(), A.col_idx().data(), A.values().data(), 0, y.size(), 0.5, x.data(), 1, -2.0,
-                                         want.data(), 1, stream);
+            kernels::csr_spmv_rows_streaming<true>(ptr.data(), A.col_idx().data(), kernels::unit_values<double>{}, 0, y.size(), 0.5,
+                                                   x.data(), 1, -2.0, y.data(), 1, stream);
+            kernels::csr_spmv_rows_streaming<true>(ptr.data(), A.col_idx().data(), A.values().data(), 0, y.size(), 0.5, x.data(), 1,
+                                                   -2.0, want.data(), 1, stream);
             CHECK(first_difference(y, want) == -1);
         }
     }

@@ -47,11 +47,11 @@ void spmv(const Backend& backend, op o, std::type_identity_t<typename M::value_t
             const auto stream = kernels::spmv_streaming<T, I>(s.val.size(), yv.size());
             kernels::with_value_stream(s.val.data(), s.values_all_one, [&](auto val) {
                 if (xv.contiguous() && yv.contiguous())
-                    kernels::csr_spmv_rows<true>(s.ptr.data(), s.idx.data(), val, 0, yv.size(), alpha, xv.data(), 1, beta, yv.data(), 1,
-                                                 stream);
+                    kernels::csr_spmv_rows_streaming<true>(s.ptr.data(), s.idx.data(), val, 0, yv.size(), alpha, xv.data(), 1, beta,
+                                                           yv.data(), 1, stream);
                 else
-                    kernels::csr_spmv_rows<false>(s.ptr.data(), s.idx.data(), val, 0, yv.size(), alpha, xv.data(), xv.stride(), beta,
-                                                  yv.data(), yv.stride(), stream);
+                    kernels::csr_spmv_rows_streaming<false>(s.ptr.data(), s.idx.data(), val, 0, yv.size(), alpha, xv.data(), xv.stride(),
+                                                            beta, yv.data(), yv.stride(), stream);
             });
             return;
         }

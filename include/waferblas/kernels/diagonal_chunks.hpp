@@ -171,12 +171,12 @@ inline void spmv_rows_with_chunks(const I* ptr, const I* idx, V val, const diago
         }
         std::size_t run_end = c + 1;
         while (run_end < c_end && ch.lowered[run_end]) ++run_end;
-        if (row < c * H) csr_spmv_rows<Unit>(ptr, idx, val, row, c * H, alpha, x, incx, beta, y, incy, stream);
+        if (row < c * H) csr_spmv_rows_streaming<Unit>(ptr, idx, val, row, c * H, alpha, x, incx, beta, y, incy, stream);
         diagonal_chunks_spmv<Unit>(ptr, val, ch, c, run_end, alpha, x, incx, beta, y, incy, stream);
         row = run_end * H;
         c = run_end;
     }
-    if (row < re) csr_spmv_rows<Unit>(ptr, idx, val, row, re, alpha, x, incx, beta, y, incy, stream);
+    if (row < re) csr_spmv_rows_streaming<Unit>(ptr, idx, val, row, re, alpha, x, incx, beta, y, incy, stream);
 }
 
 } // namespace waferblas::kernels

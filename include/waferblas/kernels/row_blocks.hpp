@@ -82,9 +82,10 @@ inline void row_blocks_spmv_rows(const row_blocks_view<T, I>& A, V val, std::siz
                                  std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy, spmv_streams stream) noexcept {
     const I* ptr = A.row_ptr.data();
     const I* idx = A.col_idx.data();
-    if (A.row_of != nullptr) reordered_spmv_rows<Unit>(ptr, idx, val, A.row_of, rb, re, alpha, x, incx, beta, y, incy, stream);
+    if (A.row_of != nullptr)
+        reordered_spmv_rows<Unit>(ptr, idx, val, A.row_of, rb, re, alpha, x, incx, beta, y, incy, stream != spmv_streams::none);
     else if (A.chunks != nullptr) spmv_rows_with_chunks<Unit>(ptr, idx, val, *A.chunks, rb, re, alpha, x, incx, beta, y, incy, stream);
-    else csr_spmv_rows<Unit>(ptr, idx, val, rb, re, alpha, x, incx, beta, y, incy, stream);
+    else csr_spmv_rows_streaming<Unit>(ptr, idx, val, rb, re, alpha, x, incx, beta, y, incy, stream);
 }
 
 /// PE p's rows; val is A.values.data(), or unit_values when A.all_values_one (with_value_stream).

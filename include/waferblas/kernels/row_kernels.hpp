@@ -409,8 +409,8 @@ WAFERBLAS_ALWAYS_INLINE void spmv_row_loops(const I* ptr, const I* idx, V val, c
 /// after its last one are stored as usual. finish(sum) is what y[i] receives (sum, or alpha * sum,
 /// as spmv_row_loops stores them: the same bits). Fenced before returning.
 template <bool Unit, class T, class I, value_stream<T> V, class Finish>
-WAFERBLAS_ALWAYS_INLINE void spmv_rows_streaming_y(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, const T* x,
-                                                   std::ptrdiff_t incx, T* y, Finish finish) noexcept {
+WAFERBLAS_OUT_OF_LINE void spmv_rows_streaming_y(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, const T* x,
+                                              std::ptrdiff_t incx, T* y, Finish finish) noexcept {
     constexpr std::size_t line = 64 / sizeof(T);
     const auto row = [&](std::size_t i) {
         return finish(streamed_row_dot<Unit, true>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), x, incx));
@@ -428,15 +428,28 @@ WAFERBLAS_ALWAYS_INLINE void spmv_rows_streaming_y(const I* ptr, const I* idx, V
 }
 
 /// y[i] = alpha * (row i of A) . x + beta * y[i] for the whole rows i in [rb, re); with Unit, x and
-/// y are contiguous and incx, incy are not read; stream: what to stream (spmv_streaming of the
-/// whole matrix, of which these rows may be a PE's share). Out of line: one call covers a PE's
+/// y are contiguous and incx, incy are not read; stream: prefetch the matrix (worth_streaming of
+/// the whole matrix, of which these rows may be a PE's share). Out of line: one call covers a PE's
 /// rows, and a kernel compiled on its own keeps its short-row loop whatever it would be inlined
 /// into (inlined into a caller's loop it took 31 instead of 27 instructions per row of 2
 /// nonzeros, callgrind).
 template <bool Unit, class T, class I, value_stream<T> V>
 WAFERBLAS_OUT_OF_LINE void csr_spmv_rows(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, T alpha,
-                                      const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy, spmv_streams stream) noexcept {
+                                      const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy, bool stream) noexcept {
     const std::ptrdiff_t sy = Unit ? 1 : incy;
+    if (stream) spmv_row_loops<Unit, true, false>(ptr, idx, val, static_cast<const I*>(nullptr), rb, re, alpha, x, incx, beta, y, sy);
+    else spmv_row_loops<Unit, false, false>(ptr, idx, val, static_cast<const I*>(nullptr), rb, re, alpha, x, incx, beta, y, sy);
+}
+
+/// csr_spmv_rows as spmv_streaming decided for the whole matrix: y's whole lines streamed
+/// (spmv_rows_streaming_y) where y is contiguous, real and beta = 0, the matrix hinted or not
+/// otherwise. The choice is made here, not inside csr_spmv_rows, whose short-row loop moved when
+/// it held the streaming loop too (`ash219`, rows of 2 nonzeros: 0.18 -> 0.24 us in the benchmark
+/// binary, with the streaming loop out of line; 0.31-0.40 with it inlined).
+template <bool Unit, class T, class I, value_stream<T> V>
+WAFERBLAS_ALWAYS_INLINE void csr_spmv_rows_streaming(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, T alpha,
+                                                     const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy,
+                                                     spmv_streams stream) noexcept {
     if constexpr (Unit && WAFERBLAS_STREAM_STORES && (std::is_same_v<T, double> || std::is_same_v<T, float>)) {
         if (stream == spmv_streams::matrix_and_y && beta == T(0)) {
             if (alpha == T(1)) spmv_rows_streaming_y<Unit>(ptr, idx, val, rb, re, x, incx, y, [](T sum) { return sum; });
@@ -444,9 +457,7 @@ WAFERBLAS_OUT_OF_LINE void csr_spmv_rows(const I* ptr, const I* idx, V val, std:
             return;
         }
     }
-    if (stream != spmv_streams::none)
-        spmv_row_loops<Unit, true, false>(ptr, idx, val, static_cast<const I*>(nullptr), rb, re, alpha, x, incx, beta, y, sy);
-    else spmv_row_loops<Unit, false, false>(ptr, idx, val, static_cast<const I*>(nullptr), rb, re, alpha, x, incx, beta, y, sy);
+    csr_spmv_rows<Unit>(ptr, idx, val, rb, re, alpha, x, incx, beta, y, incy, stream != spmv_streams::none);
 }
 
 /// csr_spmv_rows for the stored rows [qb, qe) of a matrix kept in another row order
@@ -454,9 +465,9 @@ WAFERBLAS_OUT_OF_LINE void csr_spmv_rows(const I* ptr, const I* idx, V val, std:
 template <bool Unit, class T, class I, value_stream<T> V>
 WAFERBLAS_OUT_OF_LINE void reordered_spmv_rows(const I* ptr, const I* idx, V val, const I* row_of, std::size_t qb, std::size_t qe,
                                             T alpha, const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy,
-                                            spmv_streams stream) noexcept {
+                                            bool stream) noexcept {
     const std::ptrdiff_t sy = Unit ? 1 : incy;
-    if (stream != spmv_streams::none) spmv_row_loops<Unit, true, true>(ptr, idx, val, row_of, qb, qe, alpha, x, incx, beta, y, sy);
+    if (stream) spmv_row_loops<Unit, true, true>(ptr, idx, val, row_of, qb, qe, alpha, x, incx, beta, y, sy);
     else spmv_row_loops<Unit, false, true>(ptr, idx, val, row_of, qb, qe, alpha, x, incx, beta, y, sy);
 }
 
