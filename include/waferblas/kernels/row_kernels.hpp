@@ -357,8 +357,9 @@ template <class T, class I>
 /// contiguous and beta = 0 (stream_store.hpp). y is streamed only when the matrix and y outgrow a
 /// last-level cache (streams_output), so that the caller's next read of y would not have found it
 /// in cache anyway. Writing whole lines without reading them saves y's
-/// read-for-ownership: beyond the caches, one thread, 5-6 % of the SpMV's time on the stencils and
-/// `banded_1M_w9`, 3-4 % on `rmat18` and `dense_row_1M` (docs/performance.md, item 2).
+/// read-for-ownership: beyond the caches, one thread, 3-8 % of the SpMV's time on the stencils,
+/// `banded_1M_w9` and `rmat18`; `dense_row_1M` (a million rows of one nonzero) 0-3 % slower
+/// (docs/performance.md, item 2).
 enum class spmv_streams : unsigned char { none, matrix, matrix_and_y };
 
 /// spmv_streams of an SpMV over a matrix of `rows` rows and `nnz` stored nonzeros (the whole
