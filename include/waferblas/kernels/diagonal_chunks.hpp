@@ -124,11 +124,10 @@ WAFERBLAS_OUT_OF_LINE void diagonal_chunks_spmv(const I* ptr, V val, const diago
                                                 spmv_streams stream) noexcept {
     constexpr std::size_t H = diagonal_chunks<I>::rows_per_chunk;
     const std::ptrdiff_t sy = Unit ? 1 : incy;
-    // y's chunks of 8 rows by non-temporal stores, as csr_spmv_rows writes y's lines
-    // (spmv_streams::matrix_and_y): whole 16-byte vectors, so y must be 16-byte aligned.
+    // y's chunks of 8 rows by non-temporal stores, as csr_spmv_rows_streaming writes y's lines
+    // (spmv_streams::matrix_and_y), where stream_store can write them as rows of 8.
     bool streams_y = false;
-    if constexpr (Unit && WAFERBLAS_STREAM_STORES && (std::is_same_v<T, double> || std::is_same_v<T, float>))
-        streams_y = stream == spmv_streams::matrix_and_y && beta == T(0) && reinterpret_cast<std::uintptr_t>(y) % 16 == 0;
+    if constexpr (Unit) streams_y = stream == spmv_streams::matrix_and_y && beta == T(0) && rows_streamable(y, H, H);
     const auto run = [&]<bool Stream>() {
         alignas(64) T s[H];
         for (std::size_t c = cb; c < ce; ++c) {

@@ -451,7 +451,7 @@ template <bool Unit, class T, class I, value_stream<T> V>
 WAFERBLAS_ALWAYS_INLINE void csr_spmv_rows_streaming(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, T alpha,
                                                      const T* x, std::ptrdiff_t incx, T beta, T* y, std::ptrdiff_t incy,
                                                      spmv_streams stream) noexcept {
-    if constexpr (Unit && WAFERBLAS_STREAM_STORES && (std::is_same_v<T, double> || std::is_same_v<T, float>)) {
+    if constexpr (Unit && has_stream_stores<T>) {
         if (stream == spmv_streams::matrix_and_y && beta == T(0)) {
             if (alpha == T(1)) spmv_rows_streaming_y<Unit>(ptr, idx, val, rb, re, x, incx, y, [](T sum) { return sum; });
             else spmv_rows_streaming_y<Unit>(ptr, idx, val, rb, re, x, incx, y, [alpha](T sum) { return alpha * sum; });
@@ -596,12 +596,9 @@ WAFERBLAS_OUT_OF_LINE void one_panel_rows(const I* ptr, const I* idx, V val, std
 template <std::size_t W, class T, class I, value_stream<T> V>
 WAFERBLAS_OUT_OF_LINE void one_panel_rows_streamed(const I* ptr, const I* idx, V val, std::size_t rb, std::size_t re, const T* B,
                                                 std::ptrdiff_t ldb, T* C, std::ptrdiff_t ldc, T alpha) noexcept {
-    for (std::size_t i = rb; i < re; ++i) {
-        T sum[W];
-        row_axpys_fixed<W>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), B, ldb,
-                           [&sum, alpha](std::size_t t, T v) { sum[t] = alpha * v; });
-        stream_store(C + static_cast<std::ptrdiff_t>(i) * ldc, sum);
-    }
+    for (std::size_t i = rb; i < re; ++i)
+        row_axpys_stream_panels<W>(idx, val, static_cast<std::size_t>(ptr[i]), static_cast<std::size_t>(ptr[i + 1]), B, ldb, 0, W,
+                                   alpha, C + static_cast<std::ptrdiff_t>(i) * ldc);
     stream_fence();
 }
 

@@ -30,12 +30,16 @@ inline constexpr std::size_t streamed_output_bytes = std::size_t{32} << 20;
 /// Whether a product that writes `bytes` of output without reading them streams them.
 [[nodiscard]] constexpr bool streams_output(std::size_t bytes) noexcept { return bytes > streamed_output_bytes; }
 
+/// Whether stream_store has non-temporal stores for T: float or double on x86-64.
+template <class T>
+inline constexpr bool has_stream_stores = WAFERBLAS_STREAM_STORES && (std::is_same_v<T, double> || std::is_same_v<T, float>);
+
 /// Whether rows of `cols` elements starting at data, row_stride apart, can be streamed by
-/// stream_store: float or double on x86-64, every row 16-byte aligned (the vector stores require
-/// it) and a whole number of 16-byte vectors (so the panels of a row are too).
+/// stream_store: has_stream_stores<T>, every row 16-byte aligned (the vector stores require it)
+/// and a whole number of 16-byte vectors (so the panels of a row are too).
 template <class T>
 [[nodiscard]] bool rows_streamable(const T* data, std::ptrdiff_t row_stride, std::size_t cols) noexcept {
-    if constexpr (WAFERBLAS_STREAM_STORES && (std::is_same_v<T, double> || std::is_same_v<T, float>)) {
+    if constexpr (has_stream_stores<T>) {
         const auto bytes = [](auto count) { return static_cast<std::size_t>(count) * sizeof(T); };
         return reinterpret_cast<std::uintptr_t>(data) % 16 == 0 && bytes(row_stride < 0 ? -row_stride : row_stride) % 16 == 0 &&
                bytes(cols) % 16 == 0;
@@ -70,7 +74,7 @@ WAFERBLAS_ALWAYS_INLINE void stream_vectors(T* dst, const T (&sum)[W]) noexcept 
 template <std::size_t W, class T>
 WAFERBLAS_ALWAYS_INLINE void stream_store(T* dst, const T (&sum)[W]) noexcept {
 #if WAFERBLAS_STREAM_STORES
-    if constexpr ((std::is_same_v<T, double> || std::is_same_v<T, float>) && W * sizeof(T) % 16 == 0) {
+    if constexpr (has_stream_stores<T> && W * sizeof(T) % 16 == 0) {
         const auto aligned_to = [dst](std::size_t bytes) { return reinterpret_cast<std::uintptr_t>(dst) % bytes == 0; };
 #if defined(__AVX512F__)
         if constexpr (W * sizeof(T) % 64 == 0)
